@@ -1,0 +1,1 @@
+"""Budget scripts: each prints its figures (never a timed test)."""

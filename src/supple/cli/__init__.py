@@ -1,0 +1,1 @@
+"""The terminal face: thin click commands over ``supple.services``, rendered with Rich."""

@@ -1,0 +1,88 @@
+"""What every command shares: the root group, the ``--db`` option, and turning the errors a
+person can meet into one clear line and exit code 2 instead of a traceback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from supple import __version__
+from supple.core.errors import PlanError, SuppleError
+
+if TYPE_CHECKING:
+    from supple.services import Context
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DISCLAIMER = "Supple is a guide, not a diagnosis: it does not replace a doctor or physiotherapist."
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="supple")
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    envvar="SUPPLE_DATABASE_URL",
+    help="Database URL (default: a SQLite file in your user data folder).",
+)
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None) -> None:
+    """Supple: a daily coach for tight hips and lower-back pain.
+
+    Start with `supple init`, then `supple today` shows what today holds.
+    """
+    ctx.obj = {"db_url": db_url}
+
+
+def fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def friendly(func: F) -> F:
+    """Show a person's mistake as one line (or one line per plan problem) and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PlanError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(2)
+        except SuppleError as exc:
+            fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def context() -> Context:
+    """Open the store named by ``--db`` (or the default) for the local person."""
+    from supple.services import local_context
+    from supple.store.database import open_store
+
+    obj = click.get_current_context().find_root().obj or {}
+    return local_context(open_store(obj.get("db_url")))
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def date_option(func: F) -> F:
+    return click.option(
+        "--date",
+        "on",
+        metavar="YYYY-MM-DD",
+        help="Act as if today were this date (default: today in your time zone).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")(func)

@@ -1,0 +1,54 @@
+"""`supple today` and `supple week`."""
+
+from __future__ import annotations
+
+import click
+
+from supple.cli.app import context, date_option, emit_json, friendly, json_option
+
+
+@click.command()
+@date_option
+@json_option
+@friendly
+def today(on: str | None, as_json: bool) -> None:
+    """What today's session holds: exercises, doses, time, and a tip."""
+    from supple import services
+    from supple.jsonview import day_json
+
+    ctx = context()
+    profile = services.get_profile(ctx)
+    when = services.parse_date(on) if on else services.local_today(profile.timezone)
+    plan = services.day(ctx, when)
+    if as_json:
+        emit_json(day_json(plan))
+        return
+    from supple.cli import render
+
+    render.day(plan)
+
+
+@click.command()
+@date_option
+@json_option
+@friendly
+def week(on: str | None, as_json: bool) -> None:
+    """The seven days of this program week at a glance."""
+    from supple import services
+    from supple.jsonview import day_json
+
+    ctx = context()
+    profile = services.get_profile(ctx)
+    when = services.parse_date(on) if on else services.local_today(profile.timezone)
+    days = services.week(ctx, when)
+    if as_json:
+        emit_json({"week": days[0].slot.week, "days": [day_json(d) for d in days]})
+        return
+    from supple.cli import render
+
+    render.week(days, when)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(today)
+    group.add_command(week)

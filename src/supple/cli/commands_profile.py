@@ -1,0 +1,59 @@
+"""`supple init` and `supple about`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from supple.cli.app import context, friendly
+
+
+@click.command()
+@click.option("--start-date", metavar="YYYY-MM-DD", help="Day 1 of the program (default: today).")
+@click.option(
+    "--time", "session_time", metavar="HH:MM", help="When you plan to train (default 07:30)."
+)
+@click.option("--timezone", metavar="Area/City", help="Your time zone (default: this computer's).")
+@click.option(
+    "--plan", "plan_path", type=click.Path(path_type=Path), help="Follow your own plan file."
+)
+@click.option("--if-missing", is_flag=True, help="Do nothing when a profile already exists.")
+@friendly
+def init(
+    start_date: str | None,
+    session_time: str | None,
+    timezone: str | None,
+    plan_path: Path | None,
+    if_missing: bool,
+) -> None:
+    """Create your profile (or change it): start date, session time, time zone, plan."""
+    from supple import services
+    from supple.cli import render
+
+    ctx = context()
+    if if_missing and services.find_profile(ctx):
+        return
+    profile = services.init_profile(
+        ctx,
+        start_date=services.parse_date(start_date, "--start-date") if start_date else None,
+        session_time=services.parse_time(session_time) if session_time else None,
+        timezone=services.parse_zone(timezone) if timezone else None,
+        plan_path=plan_path,
+    )
+    render.profile_saved(profile, ctx.store.safe_url)
+
+
+@click.command()
+@friendly
+def about() -> None:
+    """Why tight hips and back pain go together, and the plan's advice."""
+    from supple import planfile
+    from supple.cli import render
+
+    render.about(planfile.bundled_program())
+
+
+def register(group: click.Group) -> None:
+    group.add_command(init)
+    group.add_command(about)

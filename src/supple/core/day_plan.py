@@ -1,0 +1,93 @@
+"""What a given date holds: the program day, each exercise at its (possibly adapted) dose, the
+timeline those doses make, and a tip. Both faces render this one object."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from supple.core.plan import Dose, Exercise, Prescription, Program, Tip, Variant
+from supple.core.schedule import Slot, locate
+from supple.core.timeline import Settings, Timeline, build
+
+
+@dataclass(frozen=True)
+class Adapted:
+    """A prescription's dose for one date, and why it differs from the plan (if it does)."""
+
+    dose: Dose
+    variant: Variant | None = None
+    reason: str | None = None
+
+
+Adapter = Callable[[Prescription], Adapted]
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    prescription: Prescription  # with the dose to do today
+    base: Dose  # the plan's own dose
+    exercise: Exercise
+    variant: Variant | None
+    reason: str | None
+    estimated_seconds: int
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    on: date
+    slot: Slot
+    title: str | None  # None on a rest day (a day the plan leaves empty)
+    goal: str | None
+    items: tuple[PlannedItem, ...]
+    timeline: Timeline
+    tip: Tip | None
+
+    @property
+    def estimated_seconds(self) -> int:
+        return self.timeline.total_seconds
+
+    @property
+    def is_rest_day(self) -> bool:
+        return self.title is None
+
+
+def tip_for(program: Program, on: date) -> Tip | None:
+    """A different tip each day, the same one all day."""
+    return program.tips[on.toordinal() % len(program.tips)] if program.tips else None
+
+
+def plan_day(
+    program: Program,
+    start: date,
+    on: date,
+    *,
+    adapt: Adapter | None = None,
+    settings: Settings | None = None,
+) -> DayPlan:
+    slot = locate(start, on, cycle=7, weeks=program.weeks)
+    day = next((d for d in program.days if d.number == slot.day), None)
+    if day is None:
+        return DayPlan(on, slot, None, None, (), Timeline(()), tip_for(program, on))
+    adapted = [adapt(item) if adapt else Adapted(item.dose) for item in day.items]
+    todays = [
+        Prescription(item.exercise_id, a.dose, item.notes)
+        for item, a in zip(day.items, adapted, strict=True)
+    ]
+    timeline = build(todays, program.catalog, settings)
+    per_item = [0] * len(todays)
+    for step in timeline.steps:
+        per_item[step.item] += step.seconds
+    items = tuple(
+        PlannedItem(
+            prescription=today,
+            base=item.dose,
+            exercise=program.catalog[item.exercise_id],
+            variant=a.variant,
+            reason=a.reason,
+            estimated_seconds=seconds,
+        )
+        for item, today, a, seconds in zip(day.items, todays, adapted, per_item, strict=True)
+    )
+    return DayPlan(on, slot, day.title, day.goal, items, timeline, tip_for(program, on))

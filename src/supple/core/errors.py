@@ -1,0 +1,51 @@
+"""Errors a person can meet, each with a message that says where and what.
+
+    SuppleError
+     ├── PlanError          a plan or catalog file is not valid (carries every problem found)
+     ├── ScheduleError      a date outside the program (before its start)
+     ├── NotFound           an exercise, session or profile that does not exist
+     └── InputError         a value given on the command line or in a form is malformed
+
+Adapters turn these into exit code 2 (CLI) or 4xx (web); anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SuppleError(Exception):
+    """Base of every error meant to be shown to a person rather than as a traceback."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a file, located by 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class PlanError(SuppleError):
+    """A plan or catalog file failed validation; ``problems`` lists every issue found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class ScheduleError(SuppleError):
+    """The requested date does not fall inside the program."""
+
+
+class NotFound(SuppleError):
+    """Something asked for by name or id does not exist."""
+
+
+class InputError(SuppleError):
+    """A value typed by a person is malformed or out of range."""

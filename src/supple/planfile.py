@@ -1,0 +1,497 @@
+"""Plan and catalog files: YAML in, a validated ``core.plan.Program`` out.
+
+The bundled program and a person's own plan go through this one loader, so the rules a
+physiotherapist's file must meet are exactly the rules the shipped content meets. Validation
+walks PyYAML's node tree (which keeps line and column marks) and collects every problem before
+failing, so a person fixes a file in one pass instead of one error at a time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from supple.core.errors import PlanError, Problem
+from supple.core.plan import CATEGORIES, Day, Dose, Exercise, Prescription, Program, Tip, Variant
+
+FORMAT = 1
+CYCLE_DAYS = 7
+TARGETS = (
+    "hip flexors",
+    "glutes",
+    "hamstrings",
+    "lower back",
+    "core",
+    "quads",
+    "adductors",
+    "thoracic spine",
+    "calves",
+    "shoulders",
+    "obliques",
+    "hip rotators",
+    "whole body",
+)
+EQUIPMENT = (
+    "none",
+    "mat",
+    "bench",
+    "foam roller",
+    "dumbbells",
+    "wall",
+    "bike",
+    "chair",
+    "cushion",
+)
+BUNDLED_PLAN = "stretch-and-strengthen.yaml"
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+
+
+class _Checker:
+    """Collects problems against one file while the node tree is walked."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, message))
+
+    def mapping(
+        self, node: yaml.Node, what: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> dict[str, yaml.Node] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping of keys to values")
+            return None
+        allowed = required + optional
+        found: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                self.fail(key_node, f"{what}: keys must be plain words")
+            elif key in found:
+                self.fail(key_node, f"{what}: duplicate key '{key}'")
+            elif key not in allowed:
+                self.fail(key_node, f"{what}: unknown key '{key}'{_suggest(key, allowed)}")
+            else:
+                found[key] = value_node
+        for key in required:
+            if key not in found:
+                self.fail(node, f"{what}: missing required key '{key}'")
+        return found
+
+    def integer(
+        self, node: yaml.Node, what: str, *, low: int = 1, high: int | None = None
+    ) -> int | None:
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == _INT):
+            self.fail(node, f"{what} must be a whole number, got {_show(node)}")
+            return None
+        value = int(node.value)
+        if value < low or (high is not None and value > high):
+            bound = (
+                f"from {low} to {high}"
+                if high is not None
+                else ("a positive whole number" if low == 1 else f"at least {low}")
+            )
+            self.fail(node, f"{what} must be {bound}, got {value}")
+            return None
+        return value
+
+    def number(self, node: yaml.Node, what: str) -> float | None:
+        if not (isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT)):
+            self.fail(node, f"{what} must be a number, got {_show(node)}")
+            return None
+        value = float(node.value)
+        if value <= 0:
+            self.fail(node, f"{what} must be more than zero, got {node.value}")
+            return None
+        return value
+
+    def text(self, node: yaml.Node, what: str, *, nullable: bool = False) -> str | None:
+        if nullable and isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+            return None
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == _STR) or not node.value.strip():
+            self.fail(node, f"{what} must be non-empty text, got {_show(node)}")
+            return None
+        return str(node.value).strip()
+
+    def choice(self, node: yaml.Node, what: str, options: tuple[str, ...]) -> str | None:
+        value = self.text(node, what)
+        if value is not None and value not in options:
+            self.fail(
+                node,
+                f"{what} must be one of {', '.join(options)}; got '{value}'"
+                f"{_suggest(value, options)}",
+            )
+            return None
+        return value
+
+    def sequence(
+        self, node: yaml.Node, what: str, *, low: int = 1, high: int | None = None
+    ) -> list[yaml.Node] | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"{what} must be a list, got {_show(node)}")
+            return None
+        count = len(node.value)
+        if count < low or (high is not None and count > high):
+            span = f"{low} to {high}" if high is not None else f"at least {low}"
+            self.fail(node, f"{what} must have {span} entries, has {count}")
+        return list(node.value)
+
+    def texts(
+        self,
+        node: yaml.Node,
+        what: str,
+        *,
+        low: int = 1,
+        high: int | None = None,
+        options: tuple[str, ...] | None = None,
+    ) -> tuple[str, ...]:
+        out: list[str] = []
+        for i, child in enumerate(self.sequence(node, what, low=low, high=high) or []):
+            label = f"{what}[{i + 1}]"
+            value = self.choice(child, label, options) if options else self.text(child, label)
+            if value is not None:
+                out.append(value)
+        return tuple(out)
+
+
+def _show(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _NULL:
+        return "nothing"
+    return repr(node.value)
+
+
+def _suggest(word: str, options: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _compose(text: str, file: str) -> yaml.Node:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise PlanError([Problem(file, line, column, f"YAML syntax error: {problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise PlanError([Problem(file, 1, 1, f"YAML syntax error: {exc}")]) from None
+    if node is None:
+        raise PlanError([Problem(file, 1, 1, "the file is empty; a plan starts with 'format: 1'")])
+    return node
+
+
+def read_text(path: Path) -> str:
+    """Read a plan file, turning every way it can be unreadable into a located problem."""
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanError([Problem(file, 1, 1, "no such file")]) from None
+    except IsADirectoryError:
+        raise PlanError([Problem(file, 1, 1, "is a directory, not a plan file")]) from None
+    except OSError as exc:
+        raise PlanError([Problem(file, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+    if b"\x00" in raw:
+        raise PlanError([Problem(file, 1, 1, "is a binary file, not a YAML plan")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PlanError([Problem(file, line, column, "is not UTF-8 text")]) from None
+
+
+# --- exercises -----------------------------------------------------------------------------
+
+_EXERCISE_KEYS = (
+    "id",
+    "name",
+    "category",
+    "targets",
+    "equipment",
+    "per",
+    "tempo_seconds",
+    "rest_seconds",
+    "summary",
+    "setup",
+    "steps",
+    "cues",
+    "mistakes",
+    "stop_if",
+    "easier",
+    "harder",
+)
+
+
+def _variant(check: _Checker, node: yaml.Node, what: str) -> Variant | None:
+    fields = check.mapping(node, what, ("name", "how"))
+    if fields is None:
+        return None
+    name = check.text(fields["name"], f"{what} name") if "name" in fields else None
+    how = check.text(fields["how"], f"{what} how") if "how" in fields else None
+    return Variant(name, how) if name and how else None
+
+
+def _exercise(check: _Checker, node: yaml.Node) -> Exercise | None:
+    fields = check.mapping(node, "exercise", _EXERCISE_KEYS, ("notes",))
+    if fields is None or any(k not in fields for k in _EXERCISE_KEYS):
+        return None
+    before = len(check.problems)
+    ident = check.text(fields["id"], "exercise id")
+    what = f"exercise '{ident}'"
+    if ident is not None and not _is_kebab(ident):
+        check.fail(fields["id"], f"exercise id '{ident}' must be kebab-case (a-z, 0-9 and '-')")
+    per_node = fields["per"]
+    per = None if per_node.tag == _NULL else check.choice(per_node, f"{what} per", ("side", "leg"))
+    built = dict(
+        id=ident,
+        name=check.text(fields["name"], f"{what} name"),
+        category=check.choice(fields["category"], f"{what} category", CATEGORIES),
+        targets=check.texts(fields["targets"], f"{what} targets", options=TARGETS),
+        equipment=check.texts(fields["equipment"], f"{what} equipment", options=EQUIPMENT),
+        per=per,
+        tempo_seconds=check.integer(fields["tempo_seconds"], f"{what} tempo_seconds", high=60),
+        rest_seconds=check.integer(fields["rest_seconds"], f"{what} rest_seconds", low=0, high=600),
+        summary=check.text(fields["summary"], f"{what} summary"),
+        setup=check.texts(fields["setup"], f"{what} setup"),
+        steps=check.texts(fields["steps"], f"{what} steps"),
+        cues=check.texts(fields["cues"], f"{what} cues", low=2, high=4),
+        mistakes=check.texts(fields["mistakes"], f"{what} mistakes"),
+        stop_if=check.texts(fields["stop_if"], f"{what} stop_if"),
+        easier=_variant(check, fields["easier"], f"{what} easier"),
+        harder=_variant(check, fields["harder"], f"{what} harder"),
+        notes=check.text(fields["notes"], f"{what} notes", nullable=True)
+        if "notes" in fields
+        else None,
+    )
+    if len(check.problems) != before:
+        return None
+    return Exercise(**built)  # type: ignore[arg-type]
+
+
+def _is_kebab(ident: str) -> bool:
+    return all((part.isalnum() and part.islower()) or part.isdigit() for part in ident.split("-"))
+
+
+def _exercises(
+    check: _Checker, node: yaml.Node, known: Mapping[str, Exercise]
+) -> dict[str, Exercise]:
+    catalog: dict[str, Exercise] = {}
+    for child in check.sequence(node, "exercises") or []:
+        exercise = _exercise(check, child)
+        if exercise is None:
+            continue
+        if exercise.id in catalog or exercise.id in known:
+            check.fail(child, f"exercise id '{exercise.id}' is defined more than once")
+            continue
+        catalog[exercise.id] = exercise
+    return catalog
+
+
+def parse_catalog(text: str, file: str) -> dict[str, Exercise]:
+    check = _Checker(file)
+    root = _compose(text, file)
+    fields = check.mapping(root, "catalog", ("format", "exercises"))
+    catalog: dict[str, Exercise] = {}
+    if fields is not None:
+        if "format" in fields:
+            _format(check, fields["format"])
+        if "exercises" in fields:
+            catalog = _exercises(check, fields["exercises"], {})
+    if check.problems:
+        raise PlanError(check.problems)
+    return catalog
+
+
+# --- program -------------------------------------------------------------------------------
+
+_ITEM_KEYS = ("sets", "reps", "hold_seconds", "minutes", "minutes_max", "per", "notes")
+
+
+def _format(check: _Checker, node: yaml.Node) -> None:
+    if isinstance(node, yaml.ScalarNode) and node.tag == _INT and int(node.value) == FORMAT:
+        return
+    check.fail(
+        node, f"unsupported format {_show(node)}; this version of Supple reads format {FORMAT}"
+    )
+
+
+def _item(
+    check: _Checker, node: yaml.Node, where: str, catalog: Mapping[str, Exercise]
+) -> Prescription | None:
+    fields = check.mapping(node, where, ("exercise",), _ITEM_KEYS)
+    if fields is None:
+        return None
+    before = len(check.problems)
+    ident = check.text(fields["exercise"], f"{where} exercise") if "exercise" in fields else None
+    if ident is not None and ident not in catalog:
+        check.fail(
+            fields["exercise"], f"unknown exercise '{ident}'{_suggest(ident, sorted(catalog))}"
+        )
+    label = f"{where} ({ident})" if ident else where
+
+    def opt(key: str, read: Callable[[yaml.Node, str], Any]) -> Any:
+        return read(fields[key], f"{label} {key}") if key in fields else None
+
+    sets = opt("sets", lambda n, w: check.integer(n, w, high=20))
+    reps = opt("reps", lambda n, w: check.integer(n, w, high=200))
+    hold = opt("hold_seconds", lambda n, w: check.integer(n, w, high=3600))
+    minutes = opt("minutes", check.number)
+    minutes_max = opt("minutes_max", check.number)
+    per = opt("per", lambda n, w: check.choice(n, w, ("side", "leg")))
+    notes = opt("notes", lambda n, w: check.text(n, w, nullable=True))
+    given = [k for k in ("reps", "hold_seconds", "minutes") if k in fields]
+    if not given:
+        check.fail(node, f"{label}: needs one of reps, hold_seconds or minutes")
+    elif len(given) > 1:
+        check.fail(
+            fields[given[1]],
+            f"{label}: give only one of reps, hold_seconds or minutes "
+            f"(found {' and '.join(given)})",
+        )
+    if "minutes_max" in fields and "minutes" not in fields:
+        check.fail(fields["minutes_max"], f"{label}: minutes_max needs minutes")
+    elif minutes is not None and minutes_max is not None and minutes_max <= minutes:
+        check.fail(
+            fields["minutes_max"],
+            f"{label}: minutes_max ({minutes_max:g}) must be more than minutes ({minutes:g})",
+        )
+    if len(check.problems) != before or ident is None:
+        return None
+    dose = Dose(
+        sets=sets if sets is not None else (None if minutes is not None else 1),
+        reps=reps,
+        hold_seconds=hold,
+        duration_seconds=round(minutes * 60) if minutes is not None else None,
+        duration_max_seconds=round(minutes_max * 60) if minutes_max is not None else None,
+        per=per,
+    )
+    return Prescription(exercise_id=ident, dose=dose, notes=notes)
+
+
+def _day(check: _Checker, node: yaml.Node, catalog: Mapping[str, Exercise]) -> Day | None:
+    fields = check.mapping(node, "day", ("day", "title", "goal", "items"))
+    if fields is None or len(fields) < 4:
+        return None
+    number = check.integer(fields["day"], "day", high=CYCLE_DAYS)
+    where = f"day {number}" if number else "day"
+    title = check.text(fields["title"], f"{where} title")
+    goal = check.text(fields["goal"], f"{where} goal")
+    items: list[Prescription] = []
+    failed = False
+    for i, child in enumerate(check.sequence(fields["items"], f"{where} items") or []):
+        item = _item(check, child, f"{where} item {i + 1}", catalog)
+        failed |= item is None
+        if item is not None:
+            items.append(item)
+    if number is None or title is None or goal is None or failed:
+        return None
+    return Day(number=number, title=title, goal=goal, items=tuple(items))
+
+
+def _tips(check: _Checker, node: yaml.Node) -> tuple[Tip, ...]:
+    tips: list[Tip] = []
+    for i, child in enumerate(check.sequence(node, "tips") or []):
+        fields = check.mapping(child, f"tip {i + 1}", ("title", "text"))
+        if fields and len(fields) == 2:
+            title = check.text(fields["title"], f"tip {i + 1} title")
+            text = check.text(fields["text"], f"tip {i + 1} text")
+            if title and text:
+                tips.append(Tip(title, text))
+    return tuple(tips)
+
+
+def parse_program(text: str, file: str, base_catalog: Mapping[str, Exercise]) -> Program:
+    """Validate a plan's text against ``base_catalog`` (plus any exercises it defines)."""
+    check = _Checker(file)
+    root = _compose(text, file)
+    fields = check.mapping(
+        root, "plan", ("format", "name", "days"), ("weeks", "about", "tips", "exercises")
+    )
+    if fields is None:
+        raise PlanError(check.problems)
+    if "format" in fields:
+        _format(check, fields["format"])
+    name = check.text(fields["name"], "plan name") if "name" in fields else None
+    weeks = check.integer(fields["weeks"], "weeks", high=104) if "weeks" in fields else 4
+    about = (check.text(fields["about"], "about") if "about" in fields else None) or ""
+    tips = _tips(check, fields["tips"]) if "tips" in fields else ()
+    catalog = dict(base_catalog)
+    if "exercises" in fields:
+        catalog.update(_exercises(check, fields["exercises"], base_catalog))
+    days: list[Day] = []
+    seen: dict[int, yaml.Node] = {}
+    day_nodes = (
+        check.sequence(fields["days"], "days", high=CYCLE_DAYS) if "days" in fields else None
+    )
+    for child in day_nodes or []:
+        day = _day(check, child, catalog)
+        if day is None:
+            continue
+        if day.number in seen:
+            line = seen[day.number].start_mark.line + 1
+            check.fail(child, f"day {day.number} is defined twice (first on line {line})")
+            continue
+        seen[day.number] = child
+        days.append(day)
+    if check.problems:
+        raise PlanError(check.problems)
+    assert name is not None and weeks is not None
+    return Program(
+        name=name,
+        weeks=weeks,
+        days=tuple(sorted(days, key=lambda d: d.number)),
+        catalog=catalog,
+        about=about,
+        tips=tips,
+    )
+
+
+# --- entry points --------------------------------------------------------------------------
+
+
+def _content(name: str) -> str:
+    return resources.files("supple.content").joinpath(name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def bundled_catalog() -> Mapping[str, Exercise]:
+    return parse_catalog(_content("exercises.yaml"), "exercises.yaml")
+
+
+def bundled_plan_text() -> str:
+    return _content(f"plans/{BUNDLED_PLAN}")
+
+
+@functools.cache
+def bundled_program() -> Program:
+    return parse_program(bundled_plan_text(), BUNDLED_PLAN, bundled_catalog())
+
+
+def load_program(path: Path) -> Program:
+    """Read and validate a person's plan file against the bundled catalog."""
+    return parse_program(read_text(path), str(path), bundled_catalog())
+
+
+def program_from_text(text: str | None, file: str = "plan") -> Program:
+    """The stored plan (``None`` means the bundled one)."""
+    if text is None:
+        return bundled_program()
+    return parse_program(text, file, bundled_catalog())

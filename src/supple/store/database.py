@@ -1,0 +1,138 @@
+"""Opening the database: where it lives, SQLite's settings, and migrating on first use.
+
+SQLite gets WAL (readers never block the writer), a busy timeout, foreign keys, and
+``BEGIN IMMEDIATE`` for writes, so two writers queue instead of one failing with "database is
+locked" half-way through. PostgreSQL needs none of that. Migrations run only when the stored
+revision differs from the code's head; the common path is one small SELECT, without importing
+Alembic at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from supple.core.errors import SuppleError
+
+HEAD = "0001"  # the newest migration's revision; a test keeps this in step with Alembic
+ENV_URL = "SUPPLE_DATABASE_URL"
+
+
+class DatabaseError(SuppleError):
+    """The database cannot be opened or reached; the message says which and why."""
+
+
+def default_url() -> str:
+    """``SUPPLE_DATABASE_URL``, else a SQLite file in the platform's user data directory."""
+    url = os.environ.get(ENV_URL)
+    if url:
+        return url
+    from platformdirs import user_data_path
+
+    folder = user_data_path("supple", appauthor=False)
+    return f"sqlite:///{folder / 'supple.db'}"
+
+
+def _normalise(url: str) -> str:
+    # People paste "postgresql://..." from their host's panel; psycopg 3 is the driver we ship.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Store:
+    """One database: a read connection for queries and a short write transaction for changes."""
+
+    def __init__(self, url: str, **engine_args: Any) -> None:
+        self.url = _normalise(url)
+        try:
+            parsed = sa.engine.make_url(self.url)
+        except sa.exc.ArgumentError:
+            raise DatabaseError(
+                f"not a database URL: {url!r} (try sqlite:///path/to/supple.db "
+                "or postgresql://user@host/db)"
+            ) from None
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self.engine = sa.create_engine(self.url, **engine_args)
+        if self.is_sqlite:
+            _tune_sqlite(self.engine)
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise DatabaseError(
+                f"cannot read the database at {self.safe_url}: {exc.orig}"
+            ) from None
+
+    @contextmanager
+    def write(self) -> Iterator[sa.Connection]:
+        """A short transaction, committed on leaving the block (rolled back on error)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.info["immediate"] = True
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    conn.info.pop("immediate", None)
+        except sa.exc.OperationalError as exc:
+            raise DatabaseError(
+                f"cannot write to the database at {self.safe_url}: {exc.orig}"
+            ) from None
+
+    @property
+    def safe_url(self) -> str:
+        return sa.engine.make_url(self.url).render_as_string(hide_password=True)
+
+    def revision(self) -> str | None:
+        with self.read() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+    def migrate(self) -> None:
+        """Bring the schema to the code's head (a no-op when it is already there)."""
+        if self.revision() == HEAD:
+            return
+        from supple.store.migrate import upgrade
+
+        upgrade(self)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _tune_sqlite(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" below emit BEGIN itself
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (creating and migrating when needed) the database at ``url`` or the default."""
+    store = Store(url or default_url())
+    try:
+        store.migrate()
+    except sa.exc.OperationalError as exc:
+        raise DatabaseError(f"cannot open the database at {store.safe_url}: {exc.orig}") from None
+    return store

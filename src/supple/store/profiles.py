@@ -1,0 +1,65 @@
+"""Reading and writing people and their profiles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from supple.core.profile import Profile
+from supple.store.database import Store
+from supple.store.schema import people, profiles
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_person(store: Store) -> int | None:
+    """The single person of a local install (the first one created), if any."""
+    with store.read() as conn:
+        return conn.execute(sa.select(sa.func.min(people.c.id))).scalar()
+
+
+def create_person(store: Store, name: str | None = None) -> int:
+    with store.write() as conn:
+        result = conn.execute(people.insert().values(name=name, created_at=now()))
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+
+def get_profile(store: Store, person_id: int) -> Profile | None:
+    with store.read() as conn:
+        row = conn.execute(sa.select(profiles).where(profiles.c.person_id == person_id)).first()
+    if row is None:
+        return None
+    return Profile(
+        person_id=row.person_id,
+        start_date=row.start_date,
+        session_time=row.session_time,
+        timezone=row.timezone,
+        plan_name=row.plan_name,
+        plan_source=row.plan_source,
+        plan_yaml=row.plan_yaml,
+        rep_mode=row.rep_mode,
+    )
+
+
+def save_profile(store: Store, profile: Profile) -> None:
+    values = dict(
+        start_date=profile.start_date,
+        session_time=profile.session_time,
+        timezone=profile.timezone,
+        plan_name=profile.plan_name,
+        plan_source=profile.plan_source,
+        plan_yaml=profile.plan_yaml,
+        rep_mode=profile.rep_mode,
+        updated_at=now(),
+    )
+    with store.write() as conn:
+        updated = conn.execute(
+            profiles.update().where(profiles.c.person_id == profile.person_id).values(**values)
+        )
+        if updated.rowcount == 0:
+            conn.execute(profiles.insert().values(person_id=profile.person_id, **values))

@@ -1,0 +1,90 @@
+"""Shared fixtures: a fresh database per test (SQLite always, PostgreSQL when configured) and a
+CLI runner that points at it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner, Result
+
+from supple.cli.main import cli as root
+from supple.store.database import Store, open_store
+
+PG_URL = os.environ.get("SUPPLE_TEST_POSTGRES_URL")
+REQUIRE_PG = os.environ.get("SUPPLE_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'supple.db'}"
+    monkeypatch.setenv("SUPPLE_DATABASE_URL", url)
+    return url
+
+
+def _pg_schema_url(base: str) -> Iterator[str]:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(Store(base).url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        if REQUIRE_PG:
+            pytest.fail(
+                f"PostgreSQL at {base} is required (SUPPLE_REQUIRE_POSTGRES=1) but: {exc.orig}"
+            )
+        pytest.skip(f"PostgreSQL not reachable: {exc.orig}")
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same contract, run against each backend."""
+    if request.param == "sqlite":
+        store = open_store(f"sqlite:///{tmp_path / 'any.db'}")
+        yield store
+        store.dispose()
+        return
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("SUPPLE_TEST_POSTGRES_URL must be set when SUPPLE_REQUIRE_POSTGRES=1")
+        pytest.skip("set SUPPLE_TEST_POSTGRES_URL to run the PostgreSQL storage tests")
+    for url in _pg_schema_url(PG_URL):
+        store = open_store(url)
+        yield store
+        store.dispose()
+
+
+class Supple:
+    """Runs `supple …` in-process against the test's database."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        return self.runner.invoke(root, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def supple(db_url: str) -> Supple:
+    return Supple()
+
+
+@pytest.fixture
+def started(supple: Supple) -> Supple:
+    """A profile that starts on Monday 2026-11-02 in Paris."""
+    result = supple(
+        "init", "--start-date", "2026-11-02", "--time", "07:30", "--timezone", "Europe/Paris"
+    )
+    assert result.exit_code == 0, result.output
+    return supple
