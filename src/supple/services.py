@@ -237,3 +237,32 @@ def day_estimates(program: Program) -> dict[int, int]:
     from supple.core.timeline import build
 
     return {d.number: build(d.items, program.catalog).total_seconds for d in program.days}
+
+
+# --- hooks shared by the players and the safety rules ------------------------------------------
+
+
+def session_gate(ctx: Context, on: date) -> str | None:
+    """Why no session may be offered on ``on`` (a red flag not yet cleared), or None.
+
+    Every face that offers a session (``today``, ``start``, the web player) asks this first.
+    """
+    return None
+
+
+def rate_exercise(
+    ctx: Context,
+    on: date,
+    exercise_id: str,
+    *,
+    pain: int | None,
+    hurt: bool = False,
+    quality: str | None = None,
+) -> bool:
+    """Record how an exercise felt on ``on``; True when it replaced an earlier rating."""
+    from supple.store import checkins
+
+    if pain is not None and not 0 <= pain <= 10:
+        raise InputError(f"pain must be a whole number from 0 to 10, got {pain}")
+    values = {"pain": pain, "hurt": hurt, "quality": quality}
+    return checkins.upsert(ctx.store, ctx.require_person(), "exercise", on, values, exercise_id)

@@ -1,0 +1,57 @@
+"""Check-ins: one row per person, kind, date and subject (an exercise id, or "" for none).
+
+A second check-in for the same slot replaces the first, and the caller is told so: people
+correct themselves, and a doubled rating would skew the adaptation rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from supple.store.database import Store
+from supple.store.profiles import now
+from supple.store.schema import checkins
+
+
+def upsert(
+    store: Store, person_id: int, kind: str, on: date, values: dict[str, Any], subject: str = ""
+) -> bool:
+    """Store a check-in; True when it replaced an earlier one for the same slot."""
+    key = (
+        (checkins.c.person_id == person_id)
+        & (checkins.c.kind == kind)
+        & (checkins.c.on_date == on)
+        & (checkins.c.subject == subject)
+    )
+    with store.write() as conn:
+        updated = conn.execute(
+            checkins.update().where(key).values(values=values, recorded_at=now())
+        )
+        if updated.rowcount:
+            return True
+        conn.execute(
+            checkins.insert().values(
+                person_id=person_id,
+                kind=kind,
+                on_date=on,
+                subject=subject,
+                values=values,
+                recorded_at=now(),
+            )
+        )
+        return False
+
+
+def list_for(
+    store: Store, person_id: int, *, kind: str | None = None, until: date | None = None
+) -> list[sa.Row[Any]]:
+    query = sa.select(checkins).where(checkins.c.person_id == person_id)
+    if kind is not None:
+        query = query.where(checkins.c.kind == kind)
+    if until is not None:
+        query = query.where(checkins.c.on_date <= until)
+    with store.read() as conn:
+        return list(conn.execute(query.order_by(checkins.c.on_date, checkins.c.id)))
