@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from supple.cli.app import context, emit_json, friendly, json_option
-from supple.core.plan import Program
+
+if TYPE_CHECKING:
+    from supple.core.plan import Program
 
 
 @click.group()
@@ -56,14 +59,9 @@ def plan_export() -> None:
 @friendly
 def plan_validate(file: Path) -> None:
     """Check a plan file; every problem is printed as FILE:LINE:COLUMN: message."""
-    from supple import planfile
+    from supple import planfile, services
 
-    program = planfile.load_program(file)
-    count = sum(len(d.items) for d in program.days)
-    click.echo(
-        f"{file}: valid — {program.name!r}, {len(program.days)} days, {count} prescriptions, "
-        f"{program.weeks} weeks"
-    )
+    click.echo(services.plan_summary(str(file), planfile.load_program(file)))
 
 
 @plan.command("use")

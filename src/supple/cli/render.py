@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from rich.console import Console, Group
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -175,7 +174,7 @@ def about(program: Program) -> None:
     for n, tip in enumerate(program.tips, 1):
         console.print(Text.assemble(f"{n}. ", (tip.title, "bold"), f": {tip.text}"))
     console.print()
-    console.print(Markdown(f"*{DISCLAIMER}*"))
+    console.print(Text(DISCLAIMER, style="italic"))
 
 
 def profile_saved(profile: Profile, where: str) -> None:

@@ -59,8 +59,17 @@ class Store:
             ) from None
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        self.engine = sa.create_engine(self.url, **engine_args)
+            folder = Path(parsed.database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"cannot create the folder {folder} for the database: {exc.strerror}"
+                ) from None
+        try:
+            self.engine = sa.create_engine(self.url, **engine_args)
+        except (sa.exc.NoSuchModuleError, sa.exc.ArgumentError, ImportError) as exc:
+            raise DatabaseError(f"not a database URL Supple can use: {url!r} ({exc})") from None
         if self.is_sqlite:
             _tune_sqlite(self.engine)
 

@@ -1,0 +1,97 @@
+"""Storage: migrations from the first table, one writer, the same contract on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from supple.core.profile import Profile
+from supple.store import checkins, profiles
+from supple.store.database import HEAD, Store, open_store
+from supple.store.migrate import head
+from supple.store.schema import metadata
+
+
+def test_the_code_head_constant_matches_alembics_newest_revision() -> None:
+    assert head() == HEAD
+
+
+def test_opening_a_new_database_migrates_it_to_head(any_store: Store) -> None:
+    assert any_store.revision() == HEAD
+    with any_store.read() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+    assert set(metadata.tables) <= tables
+
+
+def test_the_migrated_schema_matches_the_declared_tables(any_store: Store) -> None:
+    with any_store.read() as conn:
+        inspector = sa.inspect(conn)
+        for table in metadata.sorted_tables:
+            columns = {c["name"] for c in inspector.get_columns(table.name)}
+            assert columns == set(table.columns.keys()), table.name
+
+
+def test_every_table_but_people_belongs_to_a_person() -> None:
+    for table in metadata.sorted_tables:
+        if table.name != "people":
+            assert "person_id" in table.columns, table.name
+
+
+def test_a_profile_round_trips(any_store: Store) -> None:
+    person = profiles.create_person(any_store)
+    profile = Profile(person, date(2026, 11, 2), "07:30", "Europe/Paris", "Plan", None, None)
+    profiles.save_profile(any_store, profile)
+    assert profiles.get_profile(any_store, person) == profile
+    changed = Profile(person, date(2026, 11, 9), "18:00", "America/New_York", "P", "x.yaml", "t")
+    profiles.save_profile(any_store, changed)
+    assert profiles.get_profile(any_store, person) == changed
+    assert profiles.local_person(any_store) == person
+
+
+def test_a_second_checkin_for_the_same_slot_replaces_the_first(any_store: Store) -> None:
+    person = profiles.create_person(any_store)
+    day = date(2026, 11, 3)
+    assert checkins.upsert(any_store, person, "morning", day, {"pain": 3}) is False
+    assert checkins.upsert(any_store, person, "morning", day, {"pain": 2}) is True
+    rows = checkins.list_for(any_store, person, kind="morning")
+    assert [r.values for r in rows] == [{"pain": 2}]
+
+
+def test_opening_twice_is_a_no_op(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    open_store(url).dispose()
+    store = open_store(url)
+    assert store.revision() == HEAD
+
+
+def test_sqlite_uses_wal_so_readers_never_block_the_writer(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'wal.db'}")
+    with store.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_concurrent_writers_queue_instead_of_failing(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'busy.db'}")
+    person = profiles.create_person(store)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(20):
+                checkins.upsert(
+                    store, person, "morning", date(2026, 1, 1 + i), {"pain": n}, f"s{n}"
+                )
+        except BaseException as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(checkins.list_for(store, person)) == 80
