@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from supple import planfile
 from supple.core.day_plan import DayPlan, plan_day
-from supple.core.errors import InputError, NotFound
+from supple.core.errors import InputError, NotFound, PlanError
 from supple.core.plan import Exercise, Program
 from supple.core.profile import Profile
 from supple.core.schedule import week_dates
@@ -180,6 +180,41 @@ def use_bundled_plan(ctx: Context) -> Program:
 
 def plan_text(profile: Profile) -> str:
     return profile.plan_yaml if profile.plan_yaml is not None else planfile.bundled_plan_text()
+
+
+def plan_summary(file: str, program: Program) -> str:
+    """The line ``supple plan validate`` prints for a valid file (the web shows the same)."""
+    count = sum(len(d.items) for d in program.days)
+    return (
+        f"{file}: valid — {program.name!r}, {len(program.days)} days, {count} prescriptions, "
+        f"{program.weeks} weeks"
+    )
+
+
+def check_uploaded_plan(raw: bytes, filename: str) -> tuple[Program, str]:
+    """Validate an uploaded plan by the very loader ``supple plan validate`` uses; problems
+    name the file as the person called it. Returns the program and its text."""
+    import tempfile
+
+    name = Path(filename).name or "plan.yaml"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(raw)
+        try:
+            return planfile.load_program(path), planfile.read_text(path)
+        except PlanError as exc:
+            raise PlanError([replace(p, file=name) for p in exc.problems]) from None
+
+
+def use_plan_text(ctx: Context, text: str, source: str) -> Program:
+    """Follow a plan given as text (an upload), after validating it again."""
+    program = planfile.program_from_text(text, source)
+    profile = get_profile(ctx)
+    profiles.save_profile(
+        ctx.store,
+        replace(profile, plan_name=program.name, plan_source=source, plan_yaml=text),
+    )
+    return program
 
 
 # --- days ------------------------------------------------------------------------------------
