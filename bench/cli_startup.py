@@ -61,14 +61,14 @@ def main() -> int:
             [python, "-X", "importtime", "-m", "supple", "today", "--date", "2026-11-04"],
             env=env, capture_output=True, text=True, check=True,
         )  # fmt: skip
-    rows = []
+    rows: list[tuple[int, str]] = []
     for line in trace.stderr.splitlines():
         if line.startswith("import time:") and "|" in line and "self" not in line:
-            _, cumulative, name = (part.strip() for part in line[len("import time:") :].split("|"))
-            rows.append((int(cumulative), name))
+            _, total, module = (part.strip() for part in line[len("import time:") :].split("|"))
+            rows.append((int(total), module))
     print("slowest imports of `today` (cumulative µs):")
-    for cumulative, name in sorted(rows, reverse=True)[:5]:
-        print(f"  {cumulative:>8}  {name}")
+    for micros, module in sorted(rows, reverse=True)[:5]:
+        print(f"  {micros:>8}  {module}")
     return 1 if failed else 0
 
 
