@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench clean chromium pango
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,18 +19,44 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP) $@
 
+# The web app on http://localhost:8765/ (SQLite, bundled plan); the first page creates the
+# profile after the safety questions. `supple init` still works for terminal users.
 run: $(STAMP)
-	$(BIN)/supple init --if-missing
-	$(BIN)/supple today
+	$(BIN)/supple serve
 
-test: $(DEVSTAMP)
+# The browser tests drive Debian's Chromium; root installs it, anyone else is told how.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "note: the browser tests need Chromium: sudo apt-get install chromium (they are skipped without it)"; \
+	  fi; \
+	fi
+
+# The printable plan and report (WeasyPrint) draw text with Debian's Pango and need a font;
+# root installs them, anyone else is told how.
+PANGO_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core
+pango:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! ldconfig -p | grep -q 'libharfbuzz-subset.so.0' \
+	    || [ -z "$$(fc-list 2>/dev/null)" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_DEBS); \
+	  else \
+	    echo "note: the PDF exports need Pango: sudo apt-get install $(PANGO_DEBS)"; \
+	  fi; \
+	fi
+
+test: $(DEVSTAMP) chromium pango
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
+bench: $(DEVSTAMP)
 	$(BIN)/python bench/cli_startup.py
+	$(BIN)/python bench/web.py
+	$(BIN)/python bench/player_timing.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

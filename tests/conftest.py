@@ -82,9 +82,19 @@ def supple(db_url: str) -> Supple:
 
 @pytest.fixture
 def started(supple: Supple) -> Supple:
-    """A profile that starts on Monday 2026-11-02 in Paris."""
+    """A profile that starts on Monday 2026-11-02 in Paris, safety screen answered "no"."""
+    from supple.core.safety import QUESTIONS
+
     result = supple(
-        "init", "--start-date", "2026-11-02", "--time", "07:30", "--timezone", "Europe/Paris"
+        "init",
+        "--start-date",
+        "2026-11-02",
+        "--time",
+        "07:30",
+        "--timezone",
+        "Europe/Paris",
+        "--answers",
+        ",".join("n" for _ in QUESTIONS),
     )
     assert result.exit_code == 0, result.output
     return supple

@@ -95,3 +95,17 @@ def exercise_json(exercise: Exercise) -> dict[str, Any]:
         "harder": {"name": exercise.harder.name, "how": exercise.harder.how},
         "notes": exercise.notes,
     }
+
+
+def timeline_json(plan: DayPlan) -> dict[str, Any]:
+    """The steps a player walks, exactly as the core laid them out (the browser adds nothing)."""
+    from supple.core.timeline import to_json
+
+    return {
+        "date": plan.on.isoformat(),
+        "week": plan.slot.week,
+        "day": plan.slot.day,
+        "title": plan.title,
+        "total_seconds": plan.timeline.total_seconds,
+        **to_json(plan.timeline),
+    }

@@ -4,6 +4,7 @@ every rule in between lives here or in the core, once."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -113,7 +114,16 @@ def get_profile(ctx: Context) -> Profile:
 
 
 def program_for(profile: Profile) -> Program:
-    return planfile.program_from_text(profile.plan_yaml, profile.plan_source or "plan")
+    """The person's program; a custom plan is parsed once per text, not on every request."""
+    if profile.plan_yaml is None:
+        return planfile.bundled_program()
+    return _parsed_plan(profile.plan_yaml, profile.plan_source or "plan")
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_plan(text: str, source: str) -> Program:
+    # Keyed by the text itself (Program is frozen, so sharing one parse is safe).
+    return planfile.program_from_text(text, source)
 
 
 def init_profile(
@@ -225,17 +235,37 @@ def settings_for(profile: Profile) -> Settings:
 
 
 def day(ctx: Context, on: date) -> DayPlan:
+    """The day at its adapted doses (CLINICAL.md §2), as every face shows and plays it."""
+    from supple import wellbeing
+
     profile = get_profile(ctx)
-    return plan_day(program_for(profile), profile.start_date, on, settings=settings_for(profile))
+    program = program_for(profile)
+    adapted = wellbeing.adaptation(ctx, on)
+    return plan_day(
+        program, profile.start_date, on, adapt=adapted.adapted, settings=settings_for(profile)
+    )
 
 
 def week(ctx: Context, on: date) -> list[DayPlan]:
+    """Each day of the week at the doses the history so far gives it."""
+    from datetime import timedelta
+
+    from supple import wellbeing
+
     profile = get_profile(ctx)
     program = program_for(profile)
     settings = settings_for(profile)
+    dates = week_dates(profile.start_date, on)
+    history = wellbeing.load_history(ctx, dates[-1] - timedelta(days=1))
     return [
-        plan_day(program, profile.start_date, d, settings=settings)
-        for d in week_dates(profile.start_date, on)
+        plan_day(
+            program,
+            profile.start_date,
+            d,
+            adapt=wellbeing.adaptation(ctx, d, history).adapted,
+            settings=settings,
+        )
+        for d in dates
     ]
 
 
@@ -281,8 +311,13 @@ def session_gate(ctx: Context, on: date) -> str | None:
     """Why no session may be offered on ``on`` (a red flag not yet cleared), or None.
 
     Every face that offers a session (``today``, ``start``, the web player) asks this first.
+    Also None before a profile exists, so the caller's own "no profile" message comes first.
     """
-    return None
+    from supple import wellbeing
+
+    if ctx.person_id is None:
+        return None
+    return wellbeing.gate(ctx, on)
 
 
 def rate_exercise(

@@ -20,11 +20,20 @@ def today(on: str | None, as_json: bool) -> None:
     profile = services.get_profile(ctx)
     when = services.parse_date(on) if on else services.local_today(profile.timezone)
     plan = services.day(ctx, when)
-    if as_json:
-        emit_json(day_json(plan))
-        return
-    from supple.cli import render
+    gate = services.session_gate(ctx, when) if not plan.is_rest_day else None
+    from supple import wellbeing
 
+    ask_morning = wellbeing.morning_missing(ctx, when)
+    if as_json:
+        emit_json({**day_json(plan), "gate": gate, "morning_checkin_missing": ask_morning})
+        return
+    from supple.cli import render, render_wellbeing
+
+    if gate:
+        render_wellbeing.gate(gate, plan.on)
+        return
+    if ask_morning:
+        render_wellbeing.morning_prompt()
     render.day(plan)
 
 

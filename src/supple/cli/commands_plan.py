@@ -85,8 +85,14 @@ def plan_use(file: Path | None, bundled: bool) -> None:
 @click.command()
 @click.argument("name", required=False)
 @json_option
+@click.option(
+    "--figure",
+    "figure_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the exercise's animated figure to this SVG file.",
+)
 @friendly
-def exercise(name: str | None, as_json: bool) -> None:
+def exercise(name: str | None, as_json: bool, figure_out: Path | None) -> None:
     """The exercise catalog, or one exercise's full instructions (NAME can be loose: "bird dog")."""
     from supple import services
     from supple.cli import render
@@ -100,6 +106,11 @@ def exercise(name: str | None, as_json: bool) -> None:
             render.catalog(program)
         return
     found = services.find_exercise(program, name)
+    if figure_out is not None:
+        from supple.figures import svg_for
+
+        figure_out.write_text(svg_for(found.id), encoding="utf-8")
+        click.echo(f"Figure written to {figure_out}", err=as_json)
     if as_json:
         emit_json(exercise_json(found))
     else:

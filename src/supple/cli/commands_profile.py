@@ -19,6 +19,11 @@ from supple.cli.app import context, friendly
     "--plan", "plan_path", type=click.Path(path_type=Path), help="Follow your own plan file."
 )
 @click.option("--if-missing", is_flag=True, help="Do nothing when a profile already exists.")
+@click.option(
+    "--answers",
+    metavar="y,n,…",
+    help="Answer the safety questions non-interactively (see `supple screen --list`).",
+)
 @friendly
 def init(
     start_date: str | None,
@@ -26,22 +31,35 @@ def init(
     timezone: str | None,
     plan_path: Path | None,
     if_missing: bool,
+    answers: str | None,
 ) -> None:
-    """Create your profile (or change it): start date, session time, time zone, plan."""
+    """Create your profile (or change it): start date, session time, time zone, plan.
+
+    The first time, it asks the safety questions before anything else.
+    """
     from supple import services
     from supple.cli import render
+    from supple.cli.commands_wellbeing import init_screen
 
     ctx = context()
     if if_missing and services.find_profile(ctx):
+        init_screen(ctx, answers)
         return
+    # Check everything typed before asking the safety questions, so a typo costs nothing.
+    start = services.parse_date(start_date, "--start-date") if start_date else None
+    at = services.parse_time(session_time) if session_time else None
+    zone = services.parse_zone(timezone) if timezone else None
+    if answers is not None:
+        from supple.core.safety import parse_answers
+
+        parse_answers(answers)
+    screened = init_screen(ctx, answers)
     profile = services.init_profile(
-        ctx,
-        start_date=services.parse_date(start_date, "--start-date") if start_date else None,
-        session_time=services.parse_time(session_time) if session_time else None,
-        timezone=services.parse_zone(timezone) if timezone else None,
-        plan_path=plan_path,
+        ctx, start_date=start, session_time=at, timezone=zone, plan_path=plan_path
     )
     render.profile_saved(profile, ctx.store.safe_url)
+    if screened is not None and not screened.clear:
+        click.echo("Remember: because of your answers above, no session is offered for now.")
 
 
 @click.command()

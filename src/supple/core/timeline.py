@@ -8,8 +8,8 @@ and the experience cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 from supple.core.plan import Dose, Exercise, Prescription
 
@@ -67,6 +67,16 @@ class Timeline:
         return [s for s in self.steps if s.kind == "work" and (item is None or s.item == item)]
 
 
+def to_json(timeline: Timeline) -> dict[str, Any]:
+    """The timeline as plain data, stored with a session so a resumed session walks the very
+    steps it started with even if the plan or the doses have changed since."""
+    return {"steps": [asdict(step) for step in timeline.steps]}
+
+
+def from_json(data: Mapping[str, Any]) -> Timeline:
+    return Timeline(steps=tuple(Step(**step) for step in data["steps"]))
+
+
 def _side_names(dose: Dose) -> list[str | None]:
     if dose.per is None:
         return [None]
@@ -97,6 +107,13 @@ def _work_cue(dose: Dose, exercise: Exercise, side: str | None, set_no: int) -> 
     if dose.hold_seconds is not None:
         return f"{sets}Hold for {dose.hold_seconds} seconds. {exercise.cues[0]}"
     return f"{sets}{dose.describe()}. {exercise.cues[0]}"
+
+
+def _last_seconds_cue(dose: Dose, settings: Settings) -> str | None:
+    """What to say 3 s before a work step ends; a set waiting for "done" has no clock to end."""
+    if dose.reps is None:
+        return "3, 2, 1."
+    return None if settings.rep_mode == "done" else "Last rep."
 
 
 def build(
@@ -158,7 +175,7 @@ def build(
                         if is_hold and seconds >= HALFWAY_CUE_MIN_SECONDS
                         else None
                     ),
-                    cue_end="3, 2, 1." if is_hold else None,
+                    cue_end=_last_seconds_cue(dose, settings),
                 )
                 if side_no + 1 < len(sides):
                     other = sides[side_no + 1] or ""
@@ -177,7 +194,7 @@ def build(
                         waits_for_done=False,
                         cue_start=f"Switch {word}: {other}.",
                         cue_half=None,
-                        cue_end=None,
+                        cue_end="Starting in 3, 2, 1.",
                     )
             if set_no < dose.set_count:
                 add(

@@ -9,9 +9,11 @@ Alembic at all.
 
 from __future__ import annotations
 
+import copy
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +74,43 @@ class Store:
             raise DatabaseError(f"not a database URL Supple can use: {url!r} ({exc})") from None
         if self.is_sqlite:
             _tune_sqlite(self.engine)
+        # SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
+        # SQLite's busy handler (milliseconds at a time). Writers of this process queue on a
+        # lock of ours instead and start the moment the last one commits; other processes
+        # (the CLI next to a running server) still meet the busy timeout.
+        self._write_lock: AbstractContextManager[Any] = (
+            threading.RLock() if self.is_sqlite else nullcontext()
+        )
+
+    _pinned: sa.Connection | None = None  # set on a view made by ``pinned()``
+
+    @contextmanager
+    def pinned(self) -> Iterator[Store]:
+        """A view of this store whose reads all share one connection and one read transaction
+        until the block ends (a web request: one pool checkout and one consistent snapshot
+        instead of one per query). Its writes still run in their own short transaction, and the
+        next read after a write starts a fresh snapshot that sees it."""
+        if self._pinned is not None:
+            yield self
+            return
+        view = copy.copy(self)
+        try:
+            with self.engine.connect() as conn:
+                view._pinned = conn
+                try:
+                    yield view
+                finally:
+                    view._pinned = None
+        except sa.exc.OperationalError as exc:
+            raise DatabaseError(
+                f"cannot read the database at {self.safe_url}: {exc.orig}"
+            ) from None
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
+        if self._pinned is not None:
+            yield self._pinned
+            return
         try:
             with self.engine.connect() as conn:
                 yield conn
@@ -87,7 +123,7 @@ class Store:
     def write(self) -> Iterator[sa.Connection]:
         """A short transaction, committed on leaving the block (rolled back on error)."""
         try:
-            with self.engine.connect() as conn:
+            with self._write_lock, self.engine.connect() as conn:
                 conn.info["immediate"] = True
                 try:
                     with conn.begin():
@@ -98,6 +134,8 @@ class Store:
             raise DatabaseError(
                 f"cannot write to the database at {self.safe_url}: {exc.orig}"
             ) from None
+        if self._pinned is not None and self._pinned.in_transaction():
+            self._pinned.rollback()  # the next read sees what was just written
 
     @property
     def safe_url(self) -> str:

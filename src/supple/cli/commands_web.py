@@ -1,0 +1,41 @@
+"""`supple serve`: the web app (FastAPI under uvicorn), imported only when asked for."""
+
+from __future__ import annotations
+
+import click
+
+from supple.cli.app import friendly
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--db", "db_url", metavar="URL", help="Database URL (same as the global --db).")
+@click.option(
+    "--open", "open_browser", is_flag=True, help="Open the app in your web browser once it is up."
+)
+@click.pass_context
+@friendly
+def serve(ctx: click.Context, host: str, port: int, db_url: str | None, open_browser: bool) -> None:
+    """Run Supple in your browser: today, the guided player, check-ins and progress."""
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from supple.web import WebSettings, create_app
+
+    db_url = db_url or (ctx.find_root().obj or {}).get("db_url")
+    settings = WebSettings(database_url=db_url) if db_url else WebSettings()
+    app = create_app(settings)
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    address = f"http://{shown}:{port}/"
+    click.echo(f"Supple is running at {address}  (Ctrl+C to stop)")
+    click.echo(f"Data: {app.state.store.safe_url}")
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, args=(address,)).start()
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve)

@@ -1,0 +1,542 @@
+"""Pain-guided adaptation (CLINICAL.md §2): the history in, each prescription's dose out.
+
+The rules are replayed day by day from the start of the program, so a dose on any date is a
+plain function of what the person reported before that date: changes take effect the day after
+their evidence and carry forward until another rule moves them. Each exercise keeps one count of
+steps (negative: easier, positive: harder), applied to the plan's dose of every prescription of
+that exercise, so the same stretch on two days of the week moves on both together.
+
+A step walks a fixed ladder from the plan's dose (``dose_at``): first the reps, hold or minutes,
+then the sets, then the easier or harder variant at the plan's dose; past the variant nothing
+changes any more, and the person is told so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from supple.core.day_plan import Adapted
+from supple.core.pain import ALARMING, must_stop
+from supple.core.plan import Dose, Exercise, Prescription, Program
+from supple.core.schedule import locate
+
+Direction = Literal["easier", "harder"]
+Rule = Literal["1", "2", "3", "5"]
+
+TOO_MUCH = 6  # rule 1: a rating of 6 or more is "too much"
+SAFE = 2  # rule 5: ratings of 2 or less earn progression
+EASY_EFFORT = 5  # rule 5: with session effort (RPE) of 5 or less
+MORNING_HIGH = 5  # rule 3: a morning above 5 ...
+MORNING_JUMP = 2  # ... or at least 2 above the morning before
+WEEK_RISE = 1.0  # rule 4: a weekly average at least 1 point above the week before
+PAUSE_DAYS = 7
+WEEKLY_CAP = 1.2  # total weekly work time may rise by at most 20 %
+RECENT_DAYS = 7  # a change back to the plan's dose is still explained for a week
+
+
+# --- the history ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rating:
+    """How one exercise felt on one day: pain 0–10 (None when not rated), the "this hurts"
+    flag, and the kind of pain when the person said (sharp, shooting, numb, tingling…)."""
+
+    pain: int | None
+    hurt: bool = False
+    quality: str | None = None
+
+    @property
+    def stops(self) -> bool:
+        return must_stop(self.pain, self.quality)
+
+    @property
+    def too_much(self) -> bool:
+        return self.hurt or self.stops or (self.pain is not None and self.pain >= TOO_MUCH)
+
+    @property
+    def easy(self) -> bool:
+        return (
+            self.pain is not None
+            and self.pain <= SAFE
+            and not self.hurt
+            and (self.quality or "").strip().lower() not in ALARMING
+        )
+
+
+@dataclass(frozen=True)
+class Morning:
+    pain: int
+    stiffness: int
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything the rules read, keyed by the local date it belongs to.
+
+    ``done`` holds, per date, the exercises done (not skipped) in that day's session;
+    ``efforts`` the session's effort (RPE 0–10).
+    """
+
+    mornings: Mapping[date, Morning] = field(default_factory=dict)
+    ratings: Mapping[tuple[date, str], Rating] = field(default_factory=dict)
+    efforts: Mapping[date, int] = field(default_factory=dict)
+    done: Mapping[date, frozenset[str]] = field(default_factory=dict)
+
+
+# --- the ladder of steps ----------------------------------------------------------------------
+
+
+def _regress(dose: Dose, plan: Dose) -> Dose | None:
+    """One step easier than ``dose`` (rule (a) then (b)), or None when only the variant is left."""
+    if dose.hold_seconds is not None:
+        if dose.hold_seconds - 5 >= 10:
+            return dose.with_changes(hold_seconds=dose.hold_seconds - 5)
+    elif dose.reps is not None:
+        if dose.reps - 2 >= 5:
+            return dose.with_changes(reps=dose.reps - 2)
+    elif dose.duration_seconds is not None and plan.duration_seconds is not None:
+        low = dose.duration_seconds - round(plan.duration_seconds * 0.2)
+        if low >= plan.duration_seconds * 0.5:
+            high = dose.duration_max_seconds
+            if high is not None and plan.duration_max_seconds is not None:
+                high -= round(plan.duration_max_seconds * 0.2)
+            return dose.with_changes(duration_seconds=low, duration_max_seconds=high)
+    if dose.set_count > 1:
+        return dose.with_changes(sets=dose.set_count - 1)
+    return None
+
+
+def _progress(dose: Dose, plan: Dose) -> Dose | None:
+    """One step harder than ``dose`` (rule (a) then (b)), or None when only the variant is left."""
+    if dose.set_count < plan.set_count:
+        return dose.with_changes(sets=dose.set_count + 1)
+    if dose.hold_seconds is not None:
+        if dose.hold_seconds + 5 <= 60:
+            return dose.with_changes(hold_seconds=dose.hold_seconds + 5)
+    elif dose.reps is not None:
+        if dose.reps + 2 <= 20:
+            return dose.with_changes(reps=dose.reps + 2)
+    elif dose.duration_seconds is not None and plan.duration_seconds is not None:
+        high_now = dose.duration_seconds + round(plan.duration_seconds * 0.2)
+        if high_now <= plan.duration_seconds * 1.5:
+            high = dose.duration_max_seconds
+            if high is not None and plan.duration_max_seconds is not None:
+                high += round(plan.duration_max_seconds * 0.2)
+            return dose.with_changes(duration_seconds=high_now, duration_max_seconds=high)
+    return None
+
+
+@dataclass(frozen=True)
+class Level:
+    """A dose on the ladder: the dose itself and, past the caps, the variant to do instead."""
+
+    dose: Dose
+    variant: Direction | None = None
+
+
+def ladder(plan: Dose, direction: Direction) -> list[Level]:
+    """Every level one can reach from the plan's dose in one direction, nearest first."""
+    step = _regress if direction == "easier" else _progress
+    levels: list[Level] = []
+    dose = plan
+    while (nxt := step(dose, plan)) is not None:
+        levels.append(Level(nxt))
+        dose = nxt
+    levels.append(Level(plan, direction))
+    return levels
+
+
+def dose_at(plan: Dose, steps: int) -> Level:
+    """The level ``steps`` away from the plan's dose, held at the last level of its ladder."""
+    if steps == 0:
+        return Level(plan)
+    levels = ladder(plan, "easier" if steps < 0 else "harder")
+    return levels[min(abs(steps), len(levels)) - 1]
+
+
+def work_seconds(dose: Dose, exercise: Exercise) -> int:
+    """Seconds of actual work a dose asks for (rests and switches aside), as the timeline lays
+    it out; the 20 % weekly limit is counted in these."""
+    if dose.reps is not None:
+        per_set = dose.reps * exercise.tempo_seconds
+    elif dose.hold_seconds is not None:
+        per_set = dose.hold_seconds
+    else:
+        per_set = dose.duration_max_seconds or dose.duration_seconds or 0
+    return per_set * dose.set_count * dose.sides
+
+
+# --- what the rules produce -------------------------------------------------------------------
+
+
+def when(day: date, today: date) -> str:
+    """A date as a person would say it from ``today``: "Tuesday" within the past week."""
+    if 0 < (today - day).days < 7:
+        return day.strftime("%A")
+    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+
+
+def describe(level: Level, exercise: Exercise) -> str:
+    if level.variant is None:
+        return level.dose.describe()
+    variant = exercise.easier if level.variant == "easier" else exercise.harder
+    return f"{level.variant} version “{variant.name}” at {level.dose.describe()}"
+
+
+def _arrow(before: str, after: str) -> str:
+    """ "3 × 10 reps per side" and "3 × 8 reps per side" as "3 × 10 → 3 × 8 reps per side"."""
+    words_a, words_b = before.split(" "), after.split(" ")
+    shared = 0
+    while (
+        shared < min(len(words_a), len(words_b)) - 1
+        and words_a[-1 - shared] == words_b[-1 - shared]
+        and not any(ch.isdigit() for ch in words_a[-1 - shared])
+    ):
+        shared += 1
+    if shared == 0 or "version" in before or "version" in after:
+        return f"{before} → {after}"
+    head_a = " ".join(words_a[: len(words_a) - shared])
+    head_b = " ".join(words_b[: len(words_b) - shared])
+    return f"{head_a} → {head_b} {' '.join(words_a[len(words_a) - shared :])}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One rule moving one exercise's count of steps (or trying to, at the end of its ladder)."""
+
+    effective: date
+    evidence: date
+    exercise_id: str
+    rule: Rule
+    steps_before: int
+    steps_after: int
+    why: str  # the evidence in words, ending with the rule: "you rated it 7/10 on … (rule 1)"
+
+    @property
+    def moved(self) -> bool:
+        return self.steps_before != self.steps_after
+
+    def sentence(self, plan: Dose, exercise: Exercise) -> str:
+        if not self.moved:
+            end = "easiest" if self.rule != "5" else "hardest"
+            advice = " If it keeps hurting, ask a clinician." if self.rule != "5" else ""
+            return (
+                f"{exercise.name}: already at its {end} version, so no change — {self.why}.{advice}"
+            )
+        before = describe(dose_at(plan, self.steps_before), exercise)
+        after = describe(dose_at(plan, self.steps_after), exercise)
+        return f"{exercise.name}: {_arrow(before, after)} — {self.why}"
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A stretch of days in which no exercise progresses (rules 3 and 4)."""
+
+    rule: Literal["3", "4"]
+    start: date
+    end: date  # inclusive
+    why: str
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"No exercise progresses from {self.start.isoformat()} to {self.end.isoformat()}: "
+            f"{self.why}"
+        )
+
+
+@dataclass(frozen=True)
+class Adaptation:
+    """The outcome of the rules for one date: each exercise's steps, and every change so far."""
+
+    program: Program
+    on: date
+    steps: Mapping[str, int]
+    changes: tuple[Change, ...]
+    pauses: tuple[Pause, ...]
+
+    def plan_dose(self, exercise_id: str) -> Dose | None:
+        """The plan's dose of the exercise's first prescription, used to word a change."""
+        for day in self.program.days:
+            for item in day.items:
+                if item.exercise_id == exercise_id:
+                    return item.dose
+        return None
+
+    def sentence(self, change: Change) -> str:
+        plan = self.plan_dose(change.exercise_id)
+        exercise = self.program.catalog[change.exercise_id]
+        return change.sentence(plan, exercise) if plan is not None else change.why
+
+    def adapted(self, item: Prescription) -> Adapted:
+        """The prescription's dose on ``on``, and why it differs from the plan if it does."""
+        level = dose_at(item.dose, self.steps.get(item.exercise_id, 0))
+        exercise = self.program.catalog[item.exercise_id]
+        variant = None
+        if level.variant is not None:
+            variant = exercise.easier if level.variant == "easier" else exercise.harder
+        latest = next(
+            (c for c in reversed(self.changes) if c.exercise_id == item.exercise_id), None
+        )
+        changed = level != Level(item.dose)
+        recent = latest is not None and (self.on - latest.effective).days < RECENT_DAYS
+        reason = latest.sentence(item.dose, exercise) if latest and (changed or recent) else None
+        return Adapted(level.dose, variant, reason)
+
+    def in_pause(self) -> Pause | None:
+        return next((p for p in self.pauses if p.covers(self.on)), None)
+
+
+# --- replaying the rules ----------------------------------------------------------------------
+
+
+def _days(first: date, last: date) -> Iterable[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+@dataclass
+class _Replay:
+    program: Program
+    start: date
+    history: History
+    today: date
+    steps: dict[str, int] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    pauses: list[Pause] = field(default_factory=list)
+    earned: dict[str, list[date]] = field(default_factory=dict)  # rule 5 streaks
+    waiting: dict[str, str] = field(default_factory=dict)  # progressions held by the 20 % cap
+    in_force: dict[date, dict[str, int]] = field(default_factory=dict)
+
+    def plans_of(self, exercise_id: str) -> list[Dose]:
+        return [
+            item.dose
+            for day in self.program.days
+            for item in day.items
+            if item.exercise_id == exercise_id
+        ]
+
+    def move(
+        self, exercise_id: str, by: int, rule: Rule, evidence: date, why: str, note: bool = True
+    ) -> bool:
+        """Move an exercise one step; False (and, if ``note``, a plain "no change") at the end."""
+        if exercise_id not in self.program.catalog:
+            return False
+        before = self.steps.get(exercise_id, 0)
+        after = before + by
+        plans = self.plans_of(exercise_id)
+        moves = any(dose_at(p, after) != dose_at(p, before) for p in plans)
+        if moves:
+            self.steps[exercise_id] = after
+        if moves or note:
+            self.changes.append(
+                Change(
+                    evidence + timedelta(days=1),
+                    evidence,
+                    exercise_id,
+                    rule,
+                    before,
+                    after if moves else before,
+                    why,
+                )
+            )
+        self.earned.pop(exercise_id, None)
+        self.waiting.pop(exercise_id, None)
+        return moves
+
+    def paused(self, day: date) -> bool:
+        return any(p.covers(day) for p in self.pauses)
+
+    def day_work(self, day: date, steps: Mapping[str, int]) -> int:
+        slot = locate(self.start, day, cycle=7, weeks=self.program.weeks)
+        plan_day = next((d for d in self.program.days if d.number == slot.day), None)
+        if plan_day is None:
+            return 0
+        return sum(
+            work_seconds(
+                dose_at(item.dose, steps.get(item.exercise_id, 0)).dose,
+                self.program.catalog[item.exercise_id],
+            )
+            for item in plan_day.items
+        )
+
+    def within_cap(self, exercise_id: str, effective: date) -> bool:
+        """Whether one more step for the exercise from ``effective`` keeps weekly work time
+        within 20 % of the week before: this week against the last (week 1 has none), and the
+        next week, which carries the step on every day, against this one."""
+        week_start = effective - timedelta(days=(effective - self.start).days % 7)
+        trial = {**self.steps, exercise_id: self.steps.get(exercise_id, 0) + 1}
+        this_week = sum(
+            self.day_work(d, self.in_force[d] if d < effective else trial)
+            for d in _days(week_start, week_start + timedelta(days=6))
+        )
+        if week_start > self.start:
+            previous = sum(
+                self.day_work(d, self.in_force[d])
+                for d in _days(week_start - timedelta(days=7), week_start - timedelta(days=1))
+            )
+            if this_week > previous * WEEKLY_CAP:
+                return False
+        following = week_start + timedelta(days=7)
+        next_week = sum(
+            self.day_work(d, trial) for d in _days(following, following + timedelta(days=6))
+        )
+        return next_week <= this_week * WEEKLY_CAP
+
+    def progress(self, exercise_id: str, evidence: date, why: str) -> None:
+        effective = evidence + timedelta(days=1)
+        if not self.within_cap(exercise_id, effective):
+            self.waiting[exercise_id] = why
+            return
+        self.move(exercise_id, +1, "5", evidence, why, note=False)
+
+    def morning(self, day: date) -> None:
+        """Rule 3: a bad morning regresses yesterday's session and pauses progression."""
+        today = self.history.mornings.get(day)
+        if today is None:
+            return
+        before = self.history.mornings.get(day - timedelta(days=1))
+        high = today.pain > MORNING_HIGH
+        jump = before is not None and today.pain >= before.pain + MORNING_JUMP
+        if not (high or jump):
+            return
+        said = when(day, self.today)
+        if high:
+            why = f"your morning pain on {said} was {today.pain}/10, above 5"
+        else:
+            assert before is not None
+            why = (
+                f"your morning pain on {said} was {today.pain}/10, "
+                f"{today.pain - before.pain} points above the morning before"
+            )
+        yesterday = day - timedelta(days=1)
+        for exercise_id in sorted(self.history.done.get(yesterday, frozenset())):
+            self.move(
+                exercise_id,
+                -1,
+                "3",
+                day,
+                f"{why}, after your session on {when(yesterday, self.today)} (rule 3)",
+            )
+        self.pauses.append(
+            Pause(
+                "3",
+                day + timedelta(days=1),
+                day + timedelta(days=PAUSE_DAYS),
+                f"{why} (rule 3).",
+            )
+        )
+
+    def session(self, day: date) -> None:
+        """Rules 1, 2 and 5 for the exercises rated or done on ``day``."""
+        said = when(day, self.today)
+        rated = {ex: r for (d, ex), r in self.history.ratings.items() if d == day}
+        regressed: set[str] = set()
+        for exercise_id, rating in sorted(rated.items()):
+            if not rating.too_much:
+                continue
+            if rating.stops:
+                what = (
+                    f"pain {rating.pain}/10"
+                    if rating.pain is not None and rating.pain >= 8
+                    else f"{rating.quality} pain"
+                )
+                why = f"{what} stopped your session on {said} (rules 1 and 2)"
+                rule: Rule = "2"
+            elif rating.pain is not None and rating.pain >= TOO_MUCH:
+                why = f"you rated it {rating.pain}/10 on {said} (rule 1)"
+                rule = "1"
+            else:
+                why = f"you said it hurt beyond a stretch on {said} (rule 1)"
+                rule = "1"
+            self.move(exercise_id, -1, rule, day, why)
+            regressed.add(exercise_id)
+        effort = self.history.efforts.get(day)
+        for exercise_id in sorted(self.history.done.get(day, frozenset()) - regressed):
+            earned = rated.get(exercise_id)
+            if earned is None or not earned.easy or effort is None or effort > EASY_EFFORT:
+                self.earned.pop(exercise_id, None)
+                self.waiting.pop(exercise_id, None)
+                continue
+            streak = [*self.earned.get(exercise_id, []), day][-2:]
+            self.earned[exercise_id] = streak
+            if len(streak) < 2 or self.paused(day + timedelta(days=1)):
+                continue
+            first = self.history.ratings[(streak[0], exercise_id)].pain
+            why = (
+                f"you rated it {first}/10 and {earned.pain}/10 in your last two sessions "
+                f"({when(streak[0], self.today)} and {said}), with effort 5/10 or less (rule 5)"
+            )
+            self.waiting.pop(exercise_id, None)
+            self.progress(exercise_id, day, why)
+
+    def week_end(self, day: date) -> None:
+        """Rule 4: on a program week's last day, compare its mornings with the week before."""
+        offset = (day - self.start).days
+        if offset % 7 != 6 or offset < 13:
+            return
+        this = [self.history.mornings.get(d) for d in _days(day - timedelta(days=6), day)]
+        last = [
+            self.history.mornings.get(d)
+            for d in _days(day - timedelta(days=13), day - timedelta(days=7))
+        ]
+        week = offset // 7 + 1
+        for label, pick in (("pain", 0), ("stiffness", 1)):
+            now = [(m.pain, m.stiffness)[pick] for m in this if m]
+            then = [(m.pain, m.stiffness)[pick] for m in last if m]
+            if not now or not then:
+                continue
+            avg_now, avg_then = sum(now) / len(now), sum(then) / len(then)
+            if avg_now >= avg_then + WEEK_RISE:
+                self.pauses.append(
+                    Pause(
+                        "4",
+                        day + timedelta(days=1),
+                        day + timedelta(days=PAUSE_DAYS),
+                        f"week {week}'s average morning {label} was {avg_now:.1f}/10, "
+                        f"{avg_now - avg_then:.1f} above week {week - 1}'s {avg_then:.1f} "
+                        "(rule 4).",
+                    )
+                )
+                return
+
+    def retry_waiting(self, day: date) -> None:
+        """Progressions held back by the weekly limit go ahead as soon as it allows them."""
+        effective = day + timedelta(days=1)
+        if self.paused(effective):
+            return
+        for exercise_id, why in sorted(self.waiting.items()):
+            if self.within_cap(exercise_id, effective):
+                self.move(
+                    exercise_id,
+                    +1,
+                    "5",
+                    day,
+                    f"{why}; it waited for the 20 % limit on weekly work time",
+                    note=False,
+                )
+
+    def run(self) -> None:
+        self.in_force[self.start] = {}
+        for day in _days(self.start, self.today - timedelta(days=1)):
+            self.retry_waiting(day)
+            self.morning(day)
+            self.session(day)
+            self.week_end(day)
+            self.in_force[day + timedelta(days=1)] = dict(self.steps)
+
+
+def adapt(program: Program, start: date, history: History, on: date) -> Adaptation:
+    """Each exercise's steps in force on ``on``, from the evidence of the days before it."""
+    replay = _Replay(program, start, history, on)
+    replay.run()
+    return Adaptation(program, on, dict(replay.steps), tuple(replay.changes), tuple(replay.pauses))

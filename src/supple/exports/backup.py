@@ -1,0 +1,345 @@
+"""Your data, yours: everything as one JSON file, read back into an empty database, and CSV
+for spreadsheets.
+
+The JSON file carries ``"format": 1``. Reading one is strict: the whole file is checked
+(well-formed, complete, the right format, every row's fields and types, no duplicates, a zone
+and a plan this machine understands) before anything is written, and the write is one
+transaction, so a bad or cut-short file changes nothing. Parts that Supple works out from the
+stored rows (the plan's text when it is the bundled one, the adaptations) are written for the
+reader's benefit and ignored on import: they are worked out again from the same rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from supple import __version__
+from supple.core.errors import InputError, PlanError
+from supple.services import Context
+from supple.store import backup as rows
+
+FORMAT = 1
+
+
+# --- the file's shape, checked before anything is written --------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Person(_Strict):
+    name: str | None = Field(max_length=200)
+    created_at: AwareDatetime
+
+
+class _Profile(_Strict):
+    start_date: date
+    session_time: str = Field(pattern=r"^\d{2}:\d{2}$")
+    timezone: str = Field(max_length=64)
+    plan_name: str = Field(max_length=200)
+    plan_source: str | None = Field(max_length=500)
+    plan_yaml: str | None
+    rep_mode: Literal["tempo", "done"]
+    updated_at: AwareDatetime
+
+
+class _Event(_Strict):
+    id: str = Field(min_length=1, max_length=64)
+    kind: str = Field(min_length=1, max_length=32)
+    step_index: int | None
+    at: AwareDatetime
+    data: dict[str, Any] | None
+
+
+class _Session(_Strict):
+    id: str = Field(min_length=1, max_length=36)
+    on_date: date
+    program_week: int = Field(ge=1)
+    program_day: int = Field(ge=1)
+    started_at: AwareDatetime
+    finished_at: AwareDatetime | None
+    stopped_reason: str | None = Field(max_length=200)
+    total_steps: int = Field(ge=0)
+    timeline: dict[str, Any]
+    events: list[_Event]
+
+
+class _Checkin(_Strict):
+    kind: str = Field(min_length=1, max_length=16)
+    on_date: date
+    subject: str = Field(max_length=64)
+    values: dict[str, Any]
+    recorded_at: AwareDatetime
+
+
+class _Answer(_Strict):
+    screen_id: str = Field(min_length=1, max_length=36)
+    question_id: str = Field(min_length=1, max_length=64)
+    answer: bool
+    answered_at: AwareDatetime
+
+
+class _Clearance(_Strict):
+    cleared_on: date
+    recorded_at: AwareDatetime
+
+
+class _Backup(_Strict):
+    format: Literal[1]
+    app: str | None = None
+    exported_at: AwareDatetime | None = None
+    person: _Person
+    profile: _Profile | None
+    plan: dict[str, Any] | None = None  # worked out on export, ignored on import
+    adaptations: list[Any] | None = None  # worked out on export, ignored on import
+    screen_answers: list[_Answer]
+    clearances: list[_Clearance]
+    sessions: list[_Session]
+    checkins: list[_Checkin]
+
+
+# --- out -------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def adaptations(ctx: Context, today: date) -> list[dict[str, Any]]:
+    """Every dose change the rules have made up to ``today`` (those taking effect tomorrow
+    included), with its rule and reason, as ``core.adapt`` words them."""
+    from supple import wellbeing
+
+    result = wellbeing.adaptation(ctx, today + timedelta(days=1))
+    return [
+        {
+            "from": change.effective,
+            "evidence": change.evidence,
+            "exercise": change.exercise_id,
+            "rule": change.rule,
+            "steps_before": change.steps_before,
+            "steps_after": change.steps_after,
+            "text": result.sentence(change),
+        }
+        for change in result.changes
+    ]
+
+
+def export_data(ctx: Context, *, now: datetime | None = None) -> dict[str, Any]:
+    """Everything stored for the person as JSON-ready data (``supple export json``)."""
+    from supple import services
+
+    profile = services.get_profile(ctx)
+    moment = now or datetime.now(UTC)
+    today = services.local_today(services.parse_zone(profile.timezone), moment)
+    dump = rows.dump(ctx.store, ctx.require_person())
+    data = {
+        "format": FORMAT,
+        "app": f"supple {__version__}",
+        "exported_at": moment.astimezone(UTC).replace(microsecond=0),
+        "person": dump.person,
+        "profile": dump.profile,
+        "plan": {"name": profile.plan_name, "text": services.plan_text(profile)},
+        "adaptations": adaptations(ctx, today) if today >= profile.start_date else [],
+        "screen_answers": dump.screen_answers,
+        "clearances": dump.clearances,
+        "sessions": dump.sessions,
+        "checkins": dump.checkins,
+    }
+    result: dict[str, Any] = json.loads(json.dumps(data, default=_plain))
+    return result
+
+
+def export_json(ctx: Context, *, now: datetime | None = None) -> str:
+    return json.dumps(export_data(ctx, now=now), indent=2, ensure_ascii=False) + "\n"
+
+
+# --- in --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    person_id: int
+    added: dict[str, int]
+    kept: dict[str, int]
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the file"
+
+
+def parse_backup(text: str, source: str) -> rows.Dump:
+    """Check a whole backup file; the first problem is raised as one clear line."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{source} is not a complete JSON file (line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}); it may have been cut short. Nothing was imported."
+        ) from None
+    if not isinstance(raw, dict) or "format" not in raw:
+        raise InputError(
+            f'{source} is not a Supple export (it has no "format"). Nothing was imported.'
+        )
+    if raw["format"] != FORMAT:
+        raise InputError(
+            f"{source} is in format {raw['format']!r}; this version of Supple reads format "
+            f"{FORMAT}. Nothing was imported."
+        )
+    try:
+        backup = _Backup.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = exc.error_count() - 1
+        extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise InputError(
+            f"{source}: {_location(first['loc'])}: {first['msg']}{extra}. Nothing was imported."
+        ) from None
+    _check_meaning(backup, source)
+    return rows.Dump(
+        person=backup.person.model_dump(),
+        profile=backup.profile.model_dump() if backup.profile else None,
+        sessions=[s.model_dump() for s in backup.sessions],
+        checkins=[c.model_dump() for c in backup.checkins],
+        screen_answers=[a.model_dump() for a in backup.screen_answers],
+        clearances=[c.model_dump() for c in backup.clearances],
+    )
+
+
+def _duplicate(keys: list[Any]) -> Any | None:
+    seen: set[Any] = set()
+    for key in keys:
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
+
+
+def _check_meaning(backup: _Backup, source: str) -> None:
+    """What types alone cannot tell: a zone, a time and a plan that work, and no doubles."""
+    from supple import planfile, services
+
+    def refuse(message: str) -> None:
+        raise InputError(f"{source}: {message}. Nothing was imported.")
+
+    if backup.profile is not None:
+        try:
+            services.parse_zone(backup.profile.timezone)
+            services.parse_time(backup.profile.session_time)
+        except InputError as exc:
+            refuse(f"profile: {exc}")
+        if backup.profile.plan_yaml is not None:
+            try:
+                planfile.program_from_text(backup.profile.plan_yaml, "plan")
+            except PlanError as exc:
+                refuse(f"profile.plan_yaml is not a valid plan: {exc.problems[0]}")
+    checks: list[tuple[str, list[Any]]] = [
+        ("sessions: id", [s.id for s in backup.sessions]),
+        ("session events: id", [e.id for s in backup.sessions for e in s.events]),
+        ("checkins: slot", [(c.kind, c.on_date.isoformat(), c.subject) for c in backup.checkins]),
+        ("screen_answers: question", [(a.screen_id, a.question_id) for a in backup.screen_answers]),
+    ]
+    for what, keys in checks:
+        twice = _duplicate(keys)
+        if twice is not None:
+            refuse(f"{what} {twice!r} appears twice")
+
+
+def import_data(ctx: Context, text: str, source: str, *, merge: bool = False) -> Imported:
+    """Restore a backup into an empty database, or with ``merge`` add what is missing."""
+    import sqlalchemy as sa
+
+    dump = parse_backup(text, source)
+    if not rows.is_empty(ctx.store) and not merge:
+        raise InputError(
+            "this database already holds data; import into an empty one, or add --merge to "
+            "add only what it is missing (your profile and records are kept). Nothing was "
+            "imported."
+        )
+    try:
+        person, counts = rows.restore(ctx.store, dump, person_id=ctx.person_id)
+    except sa.exc.IntegrityError as exc:
+        raise InputError(
+            f"{source} clashes with what the database holds ({exc.orig}). Nothing was imported."
+        ) from None
+    ctx.person_id = person
+    return Imported(person, counts.added, counts.kept)
+
+
+# --- CSV for spreadsheets --------------------------------------------------------------------
+
+
+def sessions_csv(ctx: Context) -> str:
+    """One row per session: when, which day, how far it got, what hurt."""
+    from supple import sessions
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "date",
+            "day",
+            "started_at",
+            "finished_at",
+            "stopped_reason",
+            "completed_steps",
+            "skipped_steps",
+            "total_steps",
+            "hurt",
+        ]
+    )
+    for s in sessions.history(ctx):
+        hurt = ";".join(e["exercise"] for e in s["exercises"] if e["hurt"])
+        writer.writerow(
+            [
+                s["date"],
+                s["day"],
+                s["started_at"],
+                s["finished_at"] or "",
+                s["stopped_reason"] or "",
+                s["completed_steps"],
+                s["skipped_steps"],
+                s["total_steps"],
+                hurt,
+            ]
+        )
+    return out.getvalue()
+
+
+def checkins_csv(ctx: Context) -> str:
+    """One row per check-in, with a column for every rating any of them holds."""
+    dump = rows.dump(ctx.store, ctx.require_person())
+    keys = sorted({key for c in dump.checkins for key in c["values"]})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["date", "kind", "exercise", *keys, "recorded_at"])
+    for c in dump.checkins:
+        values = [_cell(c["values"].get(key)) for key in keys]
+        recorded = c["recorded_at"].isoformat(timespec="seconds")
+        writer.writerow([c["on_date"].isoformat(), c["kind"], c["subject"], *values, recorded])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

@@ -1,0 +1,257 @@
+"""Guided sessions as use cases shared by the terminal player and the web player: start one,
+record what happens the moment it happens, find where an interrupted one stands, close it, and
+list the history."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from supple import services
+from supple.core.day_plan import DayPlan
+from supple.core.errors import InputError, NotFound, SuppleError
+from supple.core.schedule import week_dates
+from supple.core.timeline import Timeline, from_json, to_json
+from supple.services import Context
+from supple.store import sessions as table
+
+STEP_EVENTS = ("step_completed", "step_skipped")
+QUIT = "quit"
+
+
+class SessionRefused(SuppleError):
+    """No session may start now (a red flag waiting for clearance, or nothing to do)."""
+
+
+@dataclass
+class Session:
+    """A stored session and how far it got."""
+
+    id: str
+    on: date
+    week: int
+    day: int
+    timeline: Timeline
+    started_at: datetime
+    finished_at: datetime | None = None
+    stopped_reason: str | None = None
+    completed: set[int] = field(default_factory=set)
+    skipped: set[int] = field(default_factory=set)
+
+    @property
+    def resume_point(self) -> int | None:
+        """The first step neither completed nor skipped; None when every step is accounted
+        for."""
+        for step in self.timeline.steps:
+            if step.index not in self.completed and step.index not in self.skipped:
+                return step.index
+        return None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def plan_for(ctx: Context, on: date, day: int | None = None) -> DayPlan:
+    """The day to play: the date's own program day, or day ``day`` of the same program week
+    (so any adapted doses are those of that week)."""
+    if day is None:
+        return services.day(ctx, on)
+    profile = services.get_profile(ctx)
+    program = services.program_for(profile)
+    if day not in {d.number for d in program.days}:
+        numbers = ", ".join(str(d.number) for d in program.days)
+        raise InputError(f"there is no day {day} in your plan (its days are {numbers})")
+    anchor = max(on, profile.start_date)
+    for candidate in week_dates(profile.start_date, anchor, cycle=program.cycle_length):
+        plan = services.day(ctx, candidate)
+        if plan.slot.day == day:
+            return plan
+    raise InputError(f"day {day} is not in this program week")
+
+
+def start(ctx: Context, plan: DayPlan, on: date) -> Session:
+    """Open a session for ``on`` playing ``plan``'s timeline, after the safety gate agrees."""
+    person = ctx.require_person()
+    refusal = services.session_gate(ctx, on)
+    if refusal:
+        raise SessionRefused(refusal)
+    if not plan.timeline.steps:
+        raise SessionRefused(
+            f"{on.isoformat()} is a rest day in your plan; choose a day with `--day N`"
+        )
+    session = Session(
+        id=str(uuid.uuid4()),
+        on=on,
+        week=plan.slot.week,
+        day=plan.slot.day,
+        timeline=plan.timeline,
+        started_at=_utcnow(),
+    )
+    table.create(
+        ctx.store,
+        session_id=session.id,
+        person_id=person,
+        on=on,
+        week=session.week,
+        day=session.day,
+        started_at=session.started_at,
+        timeline=to_json(plan.timeline),
+    )
+    return session
+
+
+def _from_row(ctx: Context, row: Any) -> Session:
+    session = Session(
+        id=row.id,
+        on=row.on_date,
+        week=row.program_week,
+        day=row.program_day,
+        timeline=from_json(row.timeline),
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        stopped_reason=row.stopped_reason,
+    )
+    for event in table.events(ctx.store, ctx.require_person(), row.id):
+        if event.kind == "step_completed":
+            session.completed.add(event.step_index)
+        elif event.kind == "step_skipped":
+            session.skipped.add(event.step_index)
+    session.skipped -= session.completed
+    return session
+
+
+def load(ctx: Context, session_id: str) -> Session:
+    row = table.get(ctx.store, ctx.require_person(), session_id)
+    if row is None:
+        raise NotFound(f"no session {session_id}")
+    return _from_row(ctx, row)
+
+
+def find_unfinished(ctx: Context, on: date, day: int | None = None) -> Session | None:
+    """The newest session of ``on`` that was neither finished nor stopped (of program day
+    ``day`` when given)."""
+    for row in table.unfinished(ctx.store, ctx.require_person(), on):
+        if day is None or row.program_day == day:
+            return _from_row(ctx, row)
+    return None
+
+
+def event_id(session_id: str, kind: str, step_index: int | None) -> str:
+    """Completing or skipping a step has one id per step, so a repeat never counts twice;
+    anything else gets a fresh id, made once by the caller and reused on a retry."""
+    if kind in STEP_EVENTS and step_index is not None:
+        return f"{session_id}:{kind[5:]}:{step_index}"
+    return uuid.uuid4().hex
+
+
+def record(
+    ctx: Context,
+    session_id: str,
+    kind: str,
+    step_index: int | None,
+    *,
+    data: dict[str, Any] | None = None,
+    event: str | None = None,
+    at: datetime | None = None,
+) -> bool:
+    """Write one event and commit it now; False when that event id was already stored."""
+    return table.add_event(
+        ctx.store,
+        event_id=event or event_id(session_id, kind, step_index),
+        session_id=session_id,
+        person_id=ctx.require_person(),
+        kind=kind,
+        step_index=step_index,
+        at=at or _utcnow(),
+        data=data,
+    )
+
+
+def record_checked(
+    ctx: Context,
+    session_id: str,
+    kind: str,
+    step_index: int | None,
+    *,
+    data: dict[str, Any] | None = None,
+    event: str | None = None,
+    at: datetime | None = None,
+) -> bool:
+    """``record`` for a caller that has not loaded the session (the web player's event POST):
+    the session's existence is checked in the same short write transaction. NotFound when the
+    person has no such session."""
+    stored = table.add_event_checked(
+        ctx.store,
+        event_id=event or event_id(session_id, kind, step_index),
+        session_id=session_id,
+        person_id=ctx.require_person(),
+        kind=kind,
+        step_index=step_index,
+        at=at or _utcnow(),
+        data=data,
+    )
+    if stored is None:
+        raise NotFound(f"no session {session_id}")
+    return stored
+
+
+def finish(ctx: Context, session_id: str) -> None:
+    table.close(ctx.store, ctx.require_person(), session_id, at=_utcnow(), reason=None)
+
+
+def stop(ctx: Context, session_id: str, reason: str) -> None:
+    """End a session early for good (pain, or the person chose to end it): it will not be
+    offered for resuming. Quitting to continue later records a ``quit`` event instead."""
+    table.close(ctx.store, ctx.require_person(), session_id, at=_utcnow(), reason=reason)
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+def history(ctx: Context) -> list[dict[str, Any]]:
+    """Every session with its counts, oldest first, in the shape ``supple history --json``
+    prints and the web API returns."""
+    rows, evs = table.list_all(ctx.store, ctx.require_person())
+    by_session: dict[str, list[Any]] = {}
+    for event in evs:
+        by_session.setdefault(event.session_id, []).append(event)
+    return [_summary(row, by_session.get(row.id, [])) for row in rows]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="seconds")
+
+
+def _summary(row: Any, evs: list[Any]) -> dict[str, Any]:
+    timeline = from_json(row.timeline)
+    completed = {e.step_index for e in evs if e.kind == "step_completed"}
+    skipped = {e.step_index for e in evs if e.kind == "step_skipped"} - completed
+    hurt = {(e.data or {}).get("exercise") for e in evs if e.kind == "hurt_flagged"}
+    exercises: dict[str, dict[tuple[int, int], bool]] = {}
+    for step in timeline.steps:
+        if step.kind == "work":
+            sets = exercises.setdefault(step.exercise_id, {})
+            key = (step.item, step.set_no)
+            sets[key] = sets.get(key, True) and step.index in completed
+    return {
+        "id": row.id,
+        "date": row.on_date.isoformat(),
+        "day": row.program_day,
+        "started_at": _iso(row.started_at),
+        "finished_at": _iso(row.finished_at),
+        "stopped_reason": row.stopped_reason,
+        "completed_steps": len(completed),
+        "skipped_steps": len(skipped),
+        "total_steps": row.total_steps,
+        "exercises": [
+            {"exercise": exercise, "completed_sets": sum(sets.values()), "hurt": exercise in hurt}
+            for exercise, sets in exercises.items()
+        ],
+    }

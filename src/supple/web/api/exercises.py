@@ -1,0 +1,27 @@
+"""The exercise catalog and each exercise's full instructions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from supple import services
+from supple.core.errors import NotFound
+from supple.jsonview import exercise_json
+from supple.web.deps import Ctx
+
+router = APIRouter(prefix="/exercises", tags=["exercises"])
+
+
+@router.get("")
+def list_exercises(ctx: Ctx) -> list[dict[str, Any]]:
+    return [exercise_json(e) for e in services.current_program(ctx).catalog.values()]
+
+
+@router.get("/{exercise_id}")
+def get_exercise(ctx: Ctx, exercise_id: str) -> dict[str, Any]:
+    catalog = services.current_program(ctx).catalog
+    if exercise_id not in catalog:
+        raise NotFound(f"no exercise with id '{exercise_id}'")
+    return exercise_json(catalog[exercise_id])

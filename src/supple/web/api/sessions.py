@@ -1,0 +1,129 @@
+"""Guided sessions and their events. Every event carries an id the browser made, so a retry
+(or a queue flushed after a time offline) stores it once: never lost, never doubled."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from supple import services, sessions
+from supple.core import pain
+from supple.core.errors import NotFound
+from supple.core.timeline import to_json
+from supple.services import Context
+from supple.store import sessions as table
+from supple.web.deps import Ctx, resolve_date
+
+router = APIRouter(prefix="/sessions", tags=["sessions"])
+
+EventKind = Literal[
+    "step_started",
+    "step_completed",
+    "step_skipped",
+    "paused",
+    "resumed",
+    "rest_adjusted",
+    "hurt_flagged",
+    "session_finished",
+    "session_stopped",
+]
+
+
+class NewSession(BaseModel):
+    on: date | None = Field(None, alias="date", description="the session's date; default today")
+
+
+class NewEvent(BaseModel):
+    id: str = Field(..., min_length=8, max_length=64, pattern=r"^[A-Za-z0-9:_-]+$")
+    kind: EventKind
+    step_index: int | None = Field(None, ge=0, le=10_000)
+    at: datetime | None = None
+    data: dict[str, str | int | float | bool | None] | None = None
+
+
+class Rating(BaseModel):
+    exercise: str = Field(..., min_length=1, max_length=64)
+    pain: int = Field(..., ge=0, le=10, description="0 (none) to 10 (worst imaginable)")
+    hurt: bool = False
+    quality: Literal["sharp", "shooting", "numb", "tingling", "aching", "stretching"] | None = None
+
+
+def session_json(session: sessions.Session) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "date": session.on.isoformat(),
+        "week": session.week,
+        "day": session.day,
+        "finished": session.finished_at is not None,
+        "stopped_reason": session.stopped_reason,
+        "resume_point": session.resume_point,
+        "completed": sorted(session.completed),
+        "skipped": sorted(session.skipped),
+        **to_json(session.timeline),
+    }
+
+
+def _row(ctx: Context, session_id: str) -> Any:
+    """One indexed lookup: events arrive often, and reading the whole session each time would
+    slow every step of a long session."""
+    row = table.get(ctx.store, ctx.require_person(), session_id)
+    if row is None:
+        raise NotFound(f"no session {session_id}")
+    return row
+
+
+@router.get("")
+def list_sessions(ctx: Ctx) -> list[dict[str, Any]]:
+    """Every session with its counts, oldest first (``supple history --json``)."""
+    return sessions.history(ctx)
+
+
+@router.post("", status_code=201)
+def start_session(request: Request, ctx: Ctx, body: NewSession) -> dict[str, Any]:
+    """Open the day's session, or hand back the unfinished one so the player resumes it."""
+    on = resolve_date(request, ctx, body.on)
+    found = sessions.find_unfinished(ctx, on)
+    if found is None:
+        found = sessions.start(ctx, sessions.plan_for(ctx, on), on)
+    return session_json(found)
+
+
+@router.get("/{session_id}")
+def get_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
+    return session_json(sessions.load(ctx, session_id))
+
+
+@router.post("/{session_id}/events", status_code=201)
+def post_event(ctx: Ctx, session_id: str, body: NewEvent, response: Response) -> dict[str, Any]:
+    """Store one event now; 200 with ``stored: false`` when that id was already stored."""
+    stored = sessions.record_checked(
+        ctx,
+        session_id,
+        body.kind,
+        body.step_index,
+        data=body.data,
+        event=body.id,
+        at=body.at,
+    )
+    if stored and body.kind == "session_finished":
+        sessions.finish(ctx, session_id)
+    elif stored and body.kind == "session_stopped":
+        reason = str((body.data or {}).get("reason") or "stopped")[:200]
+        sessions.stop(ctx, session_id, reason)
+    if not stored:
+        response.status_code = 200
+    return {"id": body.id, "stored": stored}
+
+
+@router.post("/{session_id}/ratings")
+def rate(ctx: Ctx, session_id: str, body: Rating) -> dict[str, Any]:
+    """How an exercise felt when it ended; the answer says whether the session must stop."""
+    row = _row(ctx, session_id)
+    services.rate_exercise(
+        ctx, row.on_date, body.exercise, pain=body.pain, hurt=body.hurt, quality=body.quality
+    )
+    stop = pain.must_stop(body.pain, body.quality)
+    return {"stop": stop, "advice": pain.STOP_ADVICE if stop else None}

@@ -1,0 +1,161 @@
+"""Check-ins, progress and the red-flag screen: thin calls into ``supple.wellbeing``, the same
+functions ``supple checkin``, ``supple progress`` and ``supple screen`` call, so a rule (what a
+scale allows, when a red flag blocks sessions) lives there once."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from supple import wellbeing
+from supple.core import safety
+from supple.core.errors import InputError
+from supple.store import checkins as table
+from supple.web.deps import Ctx, today_for
+
+checkins = APIRouter(prefix="/checkins", tags=["check-ins"])
+progress = APIRouter(prefix="/progress", tags=["progress"])
+screen = APIRouter(prefix="/screen", tags=["screen"])
+
+Scale = Annotated[int, Field(ge=0, le=10, description="0 (none) to 10 (worst)")]
+Quality = Literal["sharp", "shooting", "numb", "tingling", "aching", "stretching"]
+
+
+class MorningCheckin(BaseModel):
+    kind: Literal["morning"]
+    on: date | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
+    pain: Scale
+    stiffness: Scale
+
+
+class SessionCheckin(BaseModel):
+    kind: Literal["session"]
+    on: date | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
+    before_pain: Scale | None = None
+    after_pain: Scale | None = None
+    rpe: Scale | None = Field(None, description="effort, 0 (rest) to 10 (maximal)")
+
+
+class ExerciseCheckin(BaseModel):
+    kind: Literal["exercise"]
+    on: date | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
+    exercise: str = Field(..., min_length=1, max_length=80)
+    pain: Scale | None = None
+    hurt: bool = False
+    quality: Quality | None = None
+
+
+class WeekCheckin(BaseModel):
+    kind: Literal["week"]
+    on: date | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
+    pain: Scale = Field(..., description="average pain over the past week")
+    psfs: dict[Annotated[str, Field(min_length=1, max_length=80)], Scale] | None = Field(
+        None, description="activity → how well you can do it (0 unable – 10 as before)"
+    )
+
+
+NewCheckin = Annotated[
+    MorningCheckin | SessionCheckin | ExerciseCheckin | WeekCheckin, Field(discriminator="kind")
+]
+
+
+class Answers(BaseModel):
+    answers: dict[str, bool] = Field(..., description="question id → yes (true) or no (false)")
+
+
+class Clearance(BaseModel):
+    cleared_on: date = Field(..., description="the day a clinician said exercise is safe")
+
+
+def _row_json(row: Any) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "date": row.on_date.isoformat(),
+        "subject": row.subject or None,
+        **(row.values or {}),
+    }
+
+
+@checkins.get("")
+def list_checkins(
+    ctx: Ctx, kind: Literal["morning", "session", "exercise", "week"] | None = None
+) -> list[dict[str, Any]]:
+    """Every check-in, oldest first (optionally of one kind)."""
+    return [_row_json(r) for r in table.list_for(ctx.store, ctx.require_person(), kind=kind)]
+
+
+@checkins.post("", status_code=201)
+def add_checkin(request: Request, ctx: Ctx, body: NewCheckin) -> dict[str, Any]:
+    """Record a check-in; ``replaced`` says an earlier one of the same day was updated."""
+    on = body.on or today_for(ctx, request.app.state.settings)
+    result: dict[str, Any] = {"kind": body.kind, "date": on.isoformat()}
+    if isinstance(body, MorningCheckin):
+        result["replaced"] = wellbeing.record_morning(
+            ctx, on, pain=body.pain, stiffness=body.stiffness
+        )
+    elif isinstance(body, SessionCheckin):
+        result["replaced"] = wellbeing.record_session(
+            ctx, on, before_pain=body.before_pain, after_pain=body.after_pain, rpe=body.rpe
+        )
+    elif isinstance(body, ExerciseCheckin):
+        rated = wellbeing.record_exercise(
+            ctx, on, body.exercise, pain=body.pain, hurt=body.hurt, quality=body.quality
+        )
+        result.update(
+            exercise=rated.exercise.id,
+            replaced=rated.replaced,
+            stop=rated.stop_advice is not None,
+            advice=rated.stop_advice,
+        )
+    else:
+        replaced, first = wellbeing.record_week(ctx, on, pain=body.pain, psfs=body.psfs)
+        result.update(replaced=replaced, baseline=first)
+    return result
+
+
+@progress.get("")
+def get_progress(request: Request, ctx: Ctx) -> dict[str, Any]:
+    """Adherence, pain and stiffness trends, and the PSFS against its baseline (``supple
+    progress --json``)."""
+    on = today_for(ctx, request.app.state.settings)
+    return wellbeing.progress_json(wellbeing.progress(ctx, on))
+
+
+@screen.get("")
+def get_screen(request: Request, ctx: Ctx) -> dict[str, Any]:
+    """The red-flag questions, and whether a session may be offered today (and why not)."""
+    on = today_for(ctx, request.app.state.settings)
+    return {
+        "questions": [
+            {"id": q.id, "tier": q.tier, "tier_title": safety.TIER_TITLES[q.tier], "text": q.text}
+            for q in safety.QUESTIONS
+        ],
+        "screened": wellbeing.screened(ctx),
+        "gate": wellbeing.gate(ctx, on),
+    }
+
+
+@screen.post("")
+def post_screen(ctx: Ctx, body: Answers) -> dict[str, Any]:
+    """Record a full set of answers; any yes blocks sessions until a clearance is recorded."""
+    known = {q.id for q in safety.QUESTIONS}
+    unknown = sorted(set(body.answers) - known)
+    if unknown:
+        raise InputError(f"unknown question id: {', '.join(unknown)}")
+    result = wellbeing.record_screen(ctx, body.answers)
+    return {
+        "clear": result.clear,
+        "flagged": [q.id for q in result.flagged],
+        "advice": None if result.clear else result.advice,
+    }
+
+
+@screen.post("/clearance", status_code=201)
+def post_clearance(request: Request, ctx: Ctx, body: Clearance) -> dict[str, Any]:
+    """Record the day a clinician said exercise is safe; the answer says if a block remains."""
+    on = today_for(ctx, request.app.state.settings)
+    wellbeing.record_clearance(ctx, body.cleared_on, on)
+    return {"cleared_on": body.cleared_on.isoformat(), "gate": wellbeing.gate(ctx, on)}

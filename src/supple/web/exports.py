@@ -1,0 +1,112 @@
+"""Exports on the web: the calendar feed, the printable plan, the clinician report and the
+backup. Each route calls the same ``supple.exports`` function as the matching CLI command."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from supple.web.deps import Ctx, today_for
+
+router = APIRouter(tags=["exports"])
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+@router.get("/calendar.ics", response_class=Response)
+def calendar_feed(
+    request: Request,
+    ctx: Ctx,
+    weeks: Annotated[int, Query(ge=1, le=104)] = 4,
+    alarm_minutes: Annotated[int, Query(ge=0, le=1440)] = 10,
+    movement_breaks: bool = False,
+    break_every: Annotated[int, Query(ge=10, le=240)] = 30,
+    break_hours: str = "09:00-17:00",
+    break_days: str = "mon-fri",
+) -> Response:
+    """The sessions as an iCalendar feed to subscribe to (same events as `supple export ics`)."""
+    from supple.exports import ics
+
+    options = ics.CalendarOptions(
+        weeks=weeks,
+        alarm_minutes=alarm_minutes,
+        base_url=str(request.base_url).rstrip("/"),
+        breaks=ics.parse_breaks(break_every, break_hours, break_days) if movement_breaks else None,
+    )
+    start = today_for(ctx, request.app.state.settings)
+    body = ics.export_calendar(ctx, options, start=start)
+    return Response(body, media_type="text/calendar; charset=utf-8")
+
+
+@router.get("/plan.pdf", response_class=Response, include_in_schema=False)
+def plan_pdf(
+    request: Request,
+    ctx: Ctx,
+    paper: Literal["a4", "letter"] = "a4",
+    on: Annotated[date | None, Query(alias="date")] = None,
+) -> Response:
+    """The printable plan (what the Print button downloads)."""
+    from supple.exports import printable
+
+    when = on or today_for(ctx, request.app.state.settings)
+    pdf = printable.export_pdf(ctx, when, paper)
+    return Response(pdf, media_type="application/pdf", headers=_attachment("supple-plan.pdf"))
+
+
+@router.get("/print", response_class=HTMLResponse, include_in_schema=False)
+def plan_print(
+    request: Request,
+    ctx: Ctx,
+    paper: Literal["a4", "letter"] = "a4",
+    on: Annotated[date | None, Query(alias="date")] = None,
+) -> HTMLResponse:
+    """The printable plan as a page, for the browser's own Print."""
+    from supple.exports import printable
+
+    when = on or today_for(ctx, request.app.state.settings)
+    return HTMLResponse(printable.render_html(printable.sheet(ctx, when, paper)))
+
+
+@router.get("/report", response_class=Response, include_in_schema=False)
+def clinician_report(
+    request: Request,
+    ctx: Ctx,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+    format: Literal["html", "pdf", "fhir"] = "html",
+) -> Response:
+    """The clinician report (same as `supple report`)."""
+    from datetime import UTC, datetime
+
+    from supple.exports import report
+
+    today = today_for(ctx, request.app.state.settings)
+    data = report.build(ctx, start, end or today, now=datetime.now(UTC))
+    if format == "fhir":
+        from supple.exports.fhir import bundle
+
+        return JSONResponse(
+            bundle(data),
+            media_type="application/fhir+json",
+            headers=_attachment("supple-report.fhir.json"),
+        )
+    if format == "pdf":
+        return Response(
+            report.render_pdf(data),
+            media_type="application/pdf",
+            headers=_attachment("supple-report.pdf"),
+        )
+    return HTMLResponse(report.render_html(data))
+
+
+@router.get("/export.json", response_class=JSONResponse, include_in_schema=False)
+def backup(ctx: Ctx) -> JSONResponse:
+    """Everything, as `supple export json` writes it."""
+    from supple.exports.backup import export_data
+
+    return JSONResponse(export_data(ctx), headers=_attachment("supple-backup.json"))

@@ -1,0 +1,283 @@
+"""Server-rendered pages. Each one calls the services the CLI calls and hands the result to a
+template: no rule lives here."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from supple import services
+from supple.core.errors import NotFound, PlanError, SuppleError
+from supple.services import Context
+from supple.web.deps import Ctx, DateQuery, resolve_date
+
+router = APIRouter(include_in_schema=False)
+STATIC = Path(__file__).parent / "static"
+
+
+def minutes(seconds: int) -> str:
+    """A duration as people say it, the same wording as the terminal."""
+    from supple.cli.render import minutes as say
+
+    return say(seconds)
+
+
+def render(request: Request, name: str, section: str, title: str, **context: Any) -> Response:
+    templates = request.app.state.templates
+    response: Response = templates.TemplateResponse(
+        request,
+        name,
+        {"section": section, "title": title, "minutes": minutes, **context},
+    )
+    return response
+
+
+def heading(plan: Any) -> str:
+    week = f"Week {plan.slot.week}" + (" (maintenance)" if plan.slot.maintenance else "")
+    return f"{plan.on.strftime('%A %d %B %Y')} · {week} · Day {plan.slot.day}"
+
+
+def _needs_first_run(ctx: Context) -> bool:
+    from supple import wellbeing
+
+    return services.find_profile(ctx) is None or not wellbeing.screened(ctx)
+
+
+@router.get("/")
+@router.get("/today")
+def today_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
+    if _needs_first_run(ctx):
+        return RedirectResponse("/start", status_code=303)
+    when = resolve_date(request, ctx, on)
+    plan = services.day(ctx, when)
+    return render(
+        request,
+        "today.html",
+        "today",
+        plan.title or "Rest day",
+        plan=plan,
+        heading=heading(plan),
+        gate=services.session_gate(ctx, when),
+        morning_due=_morning_due(ctx, when),
+        today_iso=when.isoformat(),
+        figures={i.exercise.id: _figure(i.exercise.id) for i in plan.items},
+    )
+
+
+def _morning_due(ctx: Context, on: date) -> bool:
+    from supple import wellbeing
+
+    return wellbeing.morning_missing(ctx, on)
+
+
+@router.get("/week")
+def week_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
+    if _needs_first_run(ctx):
+        return RedirectResponse("/start", status_code=303)
+    when = resolve_date(request, ctx, on)
+    days = services.week(ctx, when)
+    done = _done_dates(ctx)
+    status: dict[date, str] = {}
+    for d in days:
+        if d.on in done:
+            status[d.on] = "done"
+        elif d.is_rest_day:
+            status[d.on] = "rest"
+        elif d.on == when:
+            status[d.on] = "today"
+        else:
+            status[d.on] = "missed" if d.on < when else "to come"
+    return render(request, "week.html", "week", "Week", days=days, on=when, status=status)
+
+
+def _done_dates(ctx: Context) -> set[date]:
+    """Days with a session played to its end (the history's own record)."""
+    from supple import sessions
+
+    return {
+        date.fromisoformat(s["date"])
+        for s in sessions.history(ctx)
+        if s["finished_at"] and not s["stopped_reason"]
+    }
+
+
+@router.get("/history")
+def history_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
+    """A calendar of the days with a session done, month by month, and the list of sessions."""
+    import calendar
+
+    from supple import sessions
+
+    if _needs_first_run(ctx):
+        return RedirectResponse("/start", status_code=303)
+    when = resolve_date(request, ctx, on)
+    done = _done_dates(ctx)
+    months = calendar.Calendar(firstweekday=0).monthdatescalendar(when.year, when.month)
+    return render(
+        request,
+        "history.html",
+        "history",
+        "History",
+        weeks=months,
+        month=when,
+        done=done,
+        sessions=list(reversed(sessions.history(ctx))),
+    )
+
+
+@router.get("/plan")
+def plan_page(request: Request, ctx: Ctx) -> Response:
+    return _plan_view(request, ctx)
+
+
+def _plan_view(request: Request, ctx: Context, **extra: Any) -> Response:
+    program = services.current_program(ctx)
+    profile = services.find_profile(ctx)
+    return render(
+        request,
+        "plan.html",
+        "plan",
+        "Plan",
+        program=program,
+        estimates=services.day_estimates(program),
+        custom=bool(profile and profile.plan_yaml is not None),
+        **extra,
+    )
+
+
+@router.post("/plan/check")
+async def plan_check(
+    request: Request, ctx: Ctx, planfile: Annotated[UploadFile, File()]
+) -> Response:
+    """Show the upload's problems exactly as ``supple plan validate`` prints them."""
+    raw = await planfile.read(1_000_001)
+    filename = Path(planfile.filename or "plan.yaml").name
+    try:
+        program, text = services.check_uploaded_plan(raw, filename)
+    except PlanError as exc:
+        lines = [str(p) for p in exc.problems]
+        return _plan_view(request, ctx, lines=lines, valid=False)
+    lines = [services.plan_summary(filename, program)]
+    return _plan_view(request, ctx, lines=lines, valid=True, text=text, filename=filename)
+
+
+@router.post("/plan/use")
+def plan_use(
+    ctx: Ctx,
+    bundled: str | None = Form(None),
+    text: str | None = Form(None, max_length=1_000_000),
+    filename: str = Form("plan.yaml", max_length=200),
+) -> Response:
+    if bundled:
+        services.use_bundled_plan(ctx)
+    elif text:
+        services.use_plan_text(ctx, text, Path(filename).name or "plan.yaml")
+    return RedirectResponse("/plan", status_code=303)
+
+
+def _figure(exercise_id: str, **options: Any) -> str | None:
+    """The exercise's figure when the figures module is installed (another part builds it)."""
+    try:
+        from supple import figures
+    except ImportError:
+        return None
+    svg_for = getattr(figures, "svg_for", None)
+    if svg_for is None:
+        return None
+    try:
+        svg: str = svg_for(exercise_id, **options)
+    except (KeyError, ValueError, LookupError, OSError, SuppleError):
+        return None
+    return svg
+
+
+@router.get("/exercises")
+def exercises_page(request: Request, ctx: Ctx) -> Response:
+    catalog = services.current_program(ctx).catalog
+    items = sorted(catalog.values(), key=lambda e: e.name)
+    has_figures = _figure(items[0].id) is not None if items else False
+    return render(
+        request,
+        "exercises.html",
+        "exercises",
+        "Exercises",
+        exercises=items,
+        has_figures=has_figures,
+    )
+
+
+@router.get("/exercises/figures")
+def figures_page(request: Request, ctx: Ctx) -> Response:
+    catalog = services.current_program(ctx).catalog
+    items = sorted(catalog.values(), key=lambda e: e.name)
+    figures = [(e, _figure(e.id)) for e in items]
+    if not any(svg for _, svg in figures):
+        raise NotFound("the exercise figures are not available in this version")
+    return render(request, "figures.html", "exercises", "Figures", figures=figures)
+
+
+@router.get("/exercises/{exercise_id}")
+def exercise_page(request: Request, ctx: Ctx, exercise_id: str) -> Response:
+    catalog = services.current_program(ctx).catalog
+    if exercise_id not in catalog:
+        raise NotFound(f"no exercise with id '{exercise_id}'")
+    e = catalog[exercise_id]
+    return render(request, "exercise.html", "exercises", e.name, e=e, figure=_figure(e.id))
+
+
+@router.get("/play")
+def player_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
+    """The full-screen player; the timeline is embedded so the page works offline once loaded."""
+    from supple.jsonview import timeline_json
+
+    if _needs_first_run(ctx):
+        return RedirectResponse("/start", status_code=303)
+    when = resolve_date(request, ctx, on)
+    gate = services.session_gate(ctx, when)
+    plan = services.day(ctx, when)
+    from supple.core import pain, player
+
+    rules = {
+        "rest_step": player.REST_STEP,
+        "last_seconds": player.LAST_SECONDS,
+        "stop_at": pain.STOP_AT,
+        "alarming": sorted(pain.ALARMING),
+        "stop_advice": pain.STOP_ADVICE,
+    }
+    data = json.dumps({**timeline_json(plan), "rules": rules}).replace("</", "<\\/")
+    figures: dict[str, str] = {}
+    for step in plan.timeline.steps:
+        side = step.side.split()[0] if step.side else None
+        key = f"{step.exercise_id}|{side or ''}"
+        if key not in figures:
+            figures[key] = _figure(step.exercise_id, side=side) or ""
+    return render(
+        request,
+        "player.html",
+        "today",
+        "Session",
+        plan=plan,
+        gate=gate,
+        data=data,
+        figures={k: v for k, v in figures.items() if v},
+    )
+
+
+@router.get("/manifest.webmanifest")
+def manifest() -> Response:
+    return FileResponse(STATIC / "manifest.webmanifest", media_type="application/manifest+json")
+
+
+@router.get("/sw.js")
+def service_worker() -> Response:
+    """Served from the root so its scope covers every page."""
+    return FileResponse(
+        STATIC / "sw.js",
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+    )

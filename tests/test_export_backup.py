@@ -1,0 +1,291 @@
+"""`supple export json`, `supple import` and `supple export csv`: a backup that comes back
+identical, an import that is all or nothing, and spreadsheets that hold every record."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from supple import services
+from supple.core.errors import InputError
+from supple.exports import backup
+from supple.services import Context
+from supple.store import backup as rows
+from supple.store.database import Store, open_store
+from supple.store.schema import checkins, people, sessions
+from tests import history
+from tests.conftest import Supple
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def _person(store: Store) -> Context:
+    ctx = services.local_context(store)
+    services.init_profile(
+        ctx,
+        start_date=history.START,
+        session_time="07:30",
+        timezone="Europe/Paris",
+        plan_path=None,
+    )
+    return ctx
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Iterator[Context]:
+    store = open_store(f"sqlite:///{tmp_path / 'source.db'}")
+    ctx = _person(store)
+    history.seed(ctx)
+    yield ctx
+    store.dispose()
+
+
+def _counts(store: Store) -> dict[str, int]:
+    with store.read() as conn:
+        return {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0
+            for t in (people, sessions, checkins)
+        }
+
+
+def test_a_backup_restored_into_an_empty_database_exports_identically(
+    source: Context, any_store: Store
+) -> None:
+    first = backup.export_data(source, now=NOW)
+    target = services.local_context(any_store)
+    done = backup.import_data(target, json.dumps(first), "backup.json")
+    again = backup.export_data(target, now=NOW)
+    assert again == first
+    assert done.added == {
+        "profile": 1,
+        "sessions": 10,
+        "events": sum(len(s["events"]) for s in first["sessions"]),
+        "checkins": 23,
+        "screen_answers": 2,
+        "clearances": 1,
+    }
+    assert first["format"] == 1
+    assert first["plan"]["text"].startswith("# The bundled program")
+
+
+def test_the_backup_holds_every_kind_of_record(source: Context) -> None:
+    data = backup.export_data(source, now=NOW)
+    assert data["profile"]["timezone"] == "Europe/Paris"
+    assert [s["on_date"] for s in data["sessions"]][:2] == ["2026-11-02", "2026-11-03"]
+    hurt = [e for s in data["sessions"] for e in s["events"] if e["kind"] == "hurt_flagged"]
+    assert hurt[0]["data"] == {"exercise": "side-lying-clamshells"}
+    kinds = {c["kind"] for c in data["checkins"]}
+    assert kinds == {"morning", "session", "exercise", "week"}
+    (change,) = data["adaptations"]  # the clamshells hurt on Nov 4: one step easier from Nov 5
+    assert change["exercise"] == "side-lying-clamshells" and change["rule"] == "1"
+    assert change["from"] == "2026-11-05" and change["steps_after"] == -1
+    assert "Side-Lying Clamshells" in change["text"]
+    answers = {a["question_id"]: a["answer"] for a in data["screen_answers"]}
+    assert answers == {"fall-or-injury": True, "saddle-numbness": False}
+    assert data["clearances"] == [
+        {"cleared_on": "2026-11-02", "recorded_at": "2026-11-02T06:10:00+00:00"}
+    ]
+
+
+def test_the_cli_round_trip_gives_back_the_same_file(
+    source: Context, supple: Supple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    monkeypatch.setenv("SUPPLE_DATABASE_URL", source.store.url)
+    assert supple("export", "json", "--out", str(first)).exit_code == 0
+    monkeypatch.setenv("SUPPLE_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    result = supple("import", str(first))
+    assert result.exit_code == 0, result.output
+    assert "10 sessions" in result.output
+    assert supple("export", "json", "--out", str(second)).exit_code == 0
+    a, b = json.loads(first.read_text()), json.loads(second.read_text())
+    a.pop("exported_at"), b.pop("exported_at")
+    assert a == b
+    assert supple("today", "--date", "2026-11-04").exit_code == 0
+
+
+def test_an_import_into_a_database_in_use_is_refused_and_changes_nothing(
+    source: Context, tmp_path: Path
+) -> None:
+    text = backup.export_json(source, now=NOW)
+    store = open_store(f"sqlite:///{tmp_path / 'used.db'}")
+    ctx = _person(store)
+    before = _counts(store)
+    with pytest.raises(InputError, match=r"already holds data.*--merge"):
+        backup.import_data(ctx, text, "backup.json")
+    assert _counts(store) == before
+    store.dispose()
+
+
+def test_a_merge_adds_only_what_is_missing_and_keeps_the_profile(
+    source: Context, tmp_path: Path
+) -> None:
+    data = backup.export_data(source, now=NOW)
+    store = open_store(f"sqlite:///{tmp_path / 'used.db'}")
+    ctx = _person(store)
+    services.init_profile(ctx, start_date=None, session_time="18:00", timezone=None, plan_path=None)
+    partial = {**data, "sessions": data["sessions"][:3], "checkins": data["checkins"][:5]}
+    backup.import_data(ctx, json.dumps(partial), "partial.json", merge=True)
+    done = backup.import_data(ctx, json.dumps(data), "backup.json", merge=True)
+    assert done.added["sessions"] == 7 and done.kept["sessions"] == 3
+    assert done.added["checkins"] == 18 and done.kept["checkins"] == 5
+    assert done.kept["profile"] == 1
+    assert services.get_profile(ctx).session_time == "18:00"
+    merged = backup.export_data(ctx, now=NOW)
+    assert merged["sessions"] == data["sessions"] and merged["checkins"] == data["checkins"]
+    store.dispose()
+
+
+def test_a_merge_that_fails_half_way_writes_nothing(source: Context, tmp_path: Path) -> None:
+    data = backup.export_data(source, now=NOW)
+    store = open_store(f"sqlite:///{tmp_path / 'used.db'}")
+    ctx = _person(store)
+    with store.write() as conn:  # someone else on the server already has this session id
+        other = conn.execute(people.insert().values(created_at=NOW)).inserted_primary_key
+        assert other is not None
+        conn.execute(
+            sessions.insert().values(
+                id=data["sessions"][-1]["id"],
+                person_id=other[0],
+                on_date=date(2026, 11, 1),
+                program_week=1,
+                program_day=1,
+                started_at=NOW,
+                total_steps=0,
+                timeline={"steps": []},
+            )
+        )
+    before = _counts(store)
+    with pytest.raises(InputError, match="clashes with what the database holds"):
+        backup.import_data(ctx, json.dumps(data), "backup.json", merge=True)
+    assert _counts(store) == before
+    store.dispose()
+
+
+def _edit(change: Callable[[dict[str, Any]], Any]) -> Callable[[str], str]:
+    def apply(text: str) -> str:
+        data = json.loads(text)
+        change(data)
+        return json.dumps(data)
+
+    return apply
+
+
+BAD_FILES: list[tuple[str, Callable[[str], str], str]] = [
+    ("truncated", lambda t: t[: len(t) // 2], "is not a complete JSON file"),
+    ("empty", lambda t: "", "is not a complete JSON file"),
+    ("a list", lambda t: "[1, 2]", 'not a Supple export (it has no "format")'),
+    ("newer format", _edit(lambda d: d.update(format=2)), "in format 2; this version"),
+    ("no sessions key", _edit(lambda d: d.pop("sessions")), "sessions: Field required"),
+    (
+        "bad date",
+        _edit(lambda d: d["sessions"][3].update(on_date="2026-02-30")),
+        "sessions[3].on_date: Input should be a valid date",
+    ),
+    (
+        "naive time",
+        _edit(lambda d: d["checkins"][0].update(recorded_at="2026-11-02T06:00:00")),
+        "checkins[0].recorded_at: Input should have timezone info",
+    ),
+    (
+        "unknown zone",
+        _edit(lambda d: d["profile"].update(timezone="Mars/Olympus_Mons")),
+        "profile: unknown time zone 'Mars/Olympus_Mons'",
+    ),
+    (
+        "broken plan",
+        _edit(lambda d: d["profile"].update(plan_yaml="format: 1\nname: x\n")),
+        "profile.plan_yaml is not a valid plan",
+    ),
+    (
+        "doubled session",
+        _edit(lambda d: d["sessions"].append(d["sessions"][0])),
+        "sessions: id 's-2026-11-02' appears twice",
+    ),
+    (
+        "unknown field",
+        _edit(lambda d: d["clearances"][0].update(by="me")),
+        "clearances[0].by: Extra inputs are not permitted",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "spoil", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_a_bad_import_file_is_refused_in_one_line_and_changes_nothing(
+    source: Context,
+    supple: Supple,
+    tmp_path: Path,
+    db_url: str,
+    name: str,
+    spoil: Callable[[str], str],
+    message: str,
+) -> None:
+    file = tmp_path / f"{name}.json"
+    file.write_text(spoil(backup.export_json(source, now=NOW)))
+    result = supple("import", str(file))
+    assert result.exit_code == 2
+    assert message in result.output
+    assert result.output.count("\n") == 1 and "Nothing was imported." in result.output
+    store = open_store(db_url)
+    assert rows.is_empty(store)
+    store.dispose()
+
+
+def test_a_missing_import_file_is_reported_plainly(supple: Supple, tmp_path: Path) -> None:
+    result = supple("import", str(tmp_path / "nowhere.json"))
+    assert result.exit_code == 2
+    assert "cannot read" in result.output and "No such file" in result.output
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_sessions_csv_has_a_row_per_session_and_names_what_hurt(source: Context) -> None:
+    table = _csv(backup.sessions_csv(source))
+    assert len(table) == 10
+    assert table[0]["date"] == "2026-11-02" and table[0]["day"] == "1"
+    assert table[0]["completed_steps"] == table[0]["total_steps"]
+    assert [r["hurt"] for r in table if r["hurt"]] == ["side-lying-clamshells"]
+
+
+def test_the_checkins_csv_has_a_column_for_every_rating(source: Context) -> None:
+    table = _csv(backup.checkins_csv(source))
+    assert len(table) == 23
+    assert list(table[0]) == [
+        "date",
+        "kind",
+        "exercise",
+        "after_pain",
+        "before_pain",
+        "hurt",
+        "pain",
+        "psfs",
+        "quality",
+        "rpe",
+        "stiffness",
+        "recorded_at",
+    ]
+    mornings = [r for r in table if r["kind"] == "morning"]
+    assert [r["pain"] for r in mornings][:3] == ["5", "5", "4"]
+    assert next(r for r in table if r["kind"] == "exercise")["hurt"] == "yes"
+
+
+@pytest.mark.parametrize("what", ["sessions", "checkins"])
+def test_an_empty_history_gives_a_csv_with_only_its_header(started: Supple, what: str) -> None:
+    result = started("export", "csv", "--what", what)
+    assert result.exit_code == 0
+    assert result.output.count("\n") == 1 and result.output.startswith("date,")
+
+
+def test_exporting_before_a_profile_exists_asks_for_one(supple: Supple) -> None:
+    result = supple("export", "json")
+    assert result.exit_code == 2 and "supple init" in result.output
