@@ -146,7 +146,9 @@ def _commands(group: object, prefix: str = "") -> list[str]:
 
     assert isinstance(group, click.Group)
     names: list[str] = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         names.append(f"{prefix}{name}")
         if isinstance(command, click.Group):
             names.extend(_commands(command, f"{prefix}{name} "))
@@ -159,3 +161,25 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert re.search(rf"`supple {re.escape(command)}\b", readme), f"README lacks `supple {command}`"
     result = Supple()(*command.split(), "--help")
     assert result.exit_code == 0 and len(result.output) > 50
+
+
+def test_the_lazy_listing_matches_each_commands_own_short_help() -> None:
+    import click
+
+    from supple.cli.registry import COMMANDS
+
+    ctx = click.Context(cli)
+    for name, (_, summary) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None, name
+        assert command.get_short_help_str(limit=500) == summary, name
+
+
+def test_help_imports_no_command_module() -> None:
+    code = "import sys; from supple.cli.main import main; sys.argv=['supple','--help']\n"
+    code += "try:\n main()\nexcept SystemExit: pass\n"
+    code += "print(sorted(m for m in sys.modules if m.startswith('supple.cli.commands_')))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -159,6 +159,10 @@ def test_the_interactive_player_pauses_skips_quits_and_resumes(
     started: Supple, db_url: str, tmux_run: Callable[..., Tmux]
 ) -> None:
     first = tmux_run("start", "--day", "3", "--date", DAY3, "--speed", "4", "--quiet")
+    first.wait_for(r"Pain right now \(0–10, Enter to skip\)")
+    first.keys("2", "Enter")
+    first.wait_for(r"Stiffness right now")
+    first.keys("Enter")  # skipped: only what is given is stored
     screen = first.wait_for(r"GET READY|WORK")
     assert "Bodyweight Squats".upper() in screen and "space pause" in screen
     first.keys("Space")
@@ -190,7 +194,15 @@ def test_the_interactive_player_pauses_skips_quits_and_resumes(
         if "How much did" in screen:
             second.keys("1")
         time.sleep(0.1)
+    second.wait_for(r"Pain now, after the session")
+    second.keys("1", "Enter")
+    second.wait_for(r"How hard was it\?")
+    second.keys("4", "Enter")
     assert "Session finished: 47 of 48" in second.wait_for("EXIT=0")
+    (checkin,) = checkins.list_for(ctx.store, 1, kind="session")
+    assert checkin.values == {
+        "before_pain": 2, "before_stiffness": None, "after_pain": 1, "rpe": 4,
+    }  # fmt: skip
     (row,) = sessions.history(ctx)
     assert (row["completed_steps"], row["skipped_steps"]) == (47, 1)
     last = {row.subject: row.values for row in checkins.list_for(ctx.store, 1, kind="exercise")}

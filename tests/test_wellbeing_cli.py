@@ -271,3 +271,27 @@ def test_progress_reports_adherence_trends_and_the_habit_mark(started: Supple) -
     assert data["adherence"]["streak"] == 8
     assert data["sparklines"]["pain"] == "▅▅▅▅▄▄▄▃ "
     assert data["review"] is None
+
+
+def test_start_records_the_session_checkins_given_as_flags(started: Supple) -> None:
+    from supple import services
+    from supple.store import checkins
+    from supple.store.database import open_store
+
+    result = started(
+        "start", "--date", "2026-11-03", "--auto", "--speed", "2000", "--quiet",
+        "--before-pain", "3", "--before-stiffness", "4", "--after-pain", "2", "--rpe", "5",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ctx = services.local_context(open_store())
+    rows = checkins.list_for(ctx.store, ctx.require_person(), kind="session")
+    assert [r.values for r in rows] == [
+        {"before_pain": 3, "before_stiffness": 4, "after_pain": 2, "rpe": 5}
+    ]
+
+
+def test_start_refuses_an_out_of_range_rating_before_the_session_begins(started: Supple) -> None:
+    result = started("start", "--date", "2026-11-03", "--auto", "--rpe", "11")
+    assert result.exit_code == 2
+    assert "--rpe must be a whole number from 0 to 10, got 11" in result.stderr
+    assert "steps" not in result.output

@@ -203,14 +203,27 @@ def record_session(
     before_pain: int | None = None,
     after_pain: int | None = None,
     rpe: int | None = None,
+    before_stiffness: int | None = None,
 ) -> bool:
     """Store a session's pain before and after and its effort; values not given are kept from an
     earlier check-in of the same day (a player records "before" and "after" at different times).
     True when an earlier check-in was replaced."""
-    given = {"before_pain": before_pain, "after_pain": after_pain, "rpe": rpe}
+    given = {
+        "before_pain": before_pain,
+        "before_stiffness": before_stiffness,
+        "after_pain": after_pain,
+        "rpe": rpe,
+    }
     if all(v is None for v in given.values()):
-        raise InputError("give at least one of --before-pain, --after-pain and --rpe")
-    labels = {"before_pain": "pain before", "after_pain": "pain after", "rpe": "effort (RPE)"}
+        raise InputError(
+            "give at least one of --before-pain, --before-stiffness, --after-pain and --rpe"
+        )
+    labels = {
+        "before_pain": "pain before",
+        "before_stiffness": "stiffness before",
+        "after_pain": "pain after",
+        "rpe": "effort (RPE)",
+    }
     for key, value in given.items():
         if value is not None:
             check_scale(value, labels[key])

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from supple import __version__
+from supple.cli.registry import LazyGroup
 from supple.core.errors import PlanError, SuppleError
 
 if TYPE_CHECKING:
@@ -22,7 +23,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 DISCLAIMER = "Supple is a guide, not a diagnosis: it does not replace a doctor or physiotherapist."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="supple")
 @click.option(
     "--db",

@@ -93,7 +93,7 @@ def plan_use(file: Path | None, bundled: bool) -> None:
 )
 @friendly
 def exercise(name: str | None, as_json: bool, figure_out: Path | None) -> None:
-    """The exercise catalog, or one exercise's full instructions (NAME can be loose: "bird dog")."""
+    """The exercise catalog, or one exercise in full (NAME can be loose: "bird dog")."""
     from supple import services
     from supple.cli import render
     from supple.jsonview import exercise_json

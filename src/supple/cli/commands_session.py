@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import TYPE_CHECKING
 
 import click
@@ -10,7 +11,10 @@ import click
 from supple.cli.app import context, date_option, emit_json, fail, friendly, json_option
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from supple.cli.play import Runner
+    from supple.core.plan import Exercise
     from supple.services import Context
     from supple.sessions import Session
 
@@ -29,18 +33,41 @@ if TYPE_CHECKING:
 @click.option("--auto", is_flag=True, help="No keyboard: reps run at tempo, one line per step.")
 @click.option("--resume", is_flag=True, help="Continue today's unfinished session.")
 @click.option("--quiet", is_flag=True, help="No bell and no spoken cues.")
+@click.option("--before-pain", type=int, metavar="0-10", help="Pain right now (asked if omitted).")
+@click.option("--before-stiffness", type=int, metavar="0-10", help="Stiffness right now.")
+@click.option("--after-pain", type=int, metavar="0-10", help="Pain after the session.")
+@click.option("--rpe", type=int, metavar="0-10", help="How hard the session felt.")
 @friendly
 def start(
-    day: int | None, on: str | None, speed: float, auto: bool, resume: bool, quiet: bool
+    day: int | None,
+    on: str | None,
+    speed: float,
+    auto: bool,
+    resume: bool,
+    quiet: bool,
+    before_pain: int | None,
+    before_stiffness: int | None,
+    after_pain: int | None,
+    rpe: int | None,
 ) -> None:
-    """Play a session step by step: get ready, work, switch sides, rest, next exercise."""
+    """Play a session step by step: get ready, work, switch sides, rest, next exercise.
+
+    Before it starts you rate pain and stiffness, and after it your pain and effort (each
+    0–10, Enter skips); the adaptation rules need them. Flags give them without asking.
+    """
     from supple import services, sessions
     from supple.cli.play import Runner
     from supple.core.errors import InputError
+    from supple.core.outcomes import check_scale
     from supple.core.pain import STOP_ADVICE
 
     if speed <= 0 or speed > 10_000:
         raise InputError(f"--speed must be above 0 and at most 10000, got {speed:g}")
+    flags = {"--before-pain": before_pain, "--before-stiffness": before_stiffness}
+    flags |= {"--after-pain": after_pain, "--rpe": rpe}
+    for flag, value in flags.items():
+        if value is not None:
+            check_scale(value, flag)
     interactive = not auto
     if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
         fail("the interactive player needs a terminal; use --auto to run without one")
@@ -73,6 +100,9 @@ def start(
         if refusal:
             fail(refusal)
         title = _title(ctx, session)
+    checkin = _SessionCheckin(ctx, when, ask=interactive)
+    if not session.completed and not session.skipped:
+        checkin.before(before_pain, before_stiffness)
     runner = Runner(ctx, session, title=title, speed=speed, auto=auto, quiet=quiet)
     if auto:
         runner.print(f"{title} · {len(session.timeline.steps)} steps")
@@ -80,6 +110,50 @@ def start(
     else:
         runner.run_interactive()
     _farewell(runner, STOP_ADVICE)
+    if runner.player.status == "finished" or runner.stopped_for_pain:
+        checkin.after(after_pain, rpe)
+
+
+class _SessionCheckin:
+    """The session's check-ins: pain and stiffness before, pain and effort after.
+
+    Asked at the terminal (Enter skips) unless given as flags; stored through the same service
+    as `supple checkin session`, so a rating from either place lands in one record.
+    """
+
+    def __init__(self, ctx: Context, on: date, *, ask: bool) -> None:
+        self.ctx, self.on, self.ask = ctx, on, ask
+
+    def _value(self, given: int | None, question: str) -> int | None:
+        if given is not None or not self.ask:
+            return given
+        while True:
+            answer = click.prompt(
+                f"{question} (0–10, Enter to skip)", default="", show_default=False
+            )
+            if not answer.strip():
+                return None
+            if answer.strip().isdigit() and 0 <= int(answer) <= 10:
+                return int(answer)
+            click.echo("Please type a whole number from 0 to 10, or press Enter to skip.")
+
+    def _record(self, **values: int | None) -> None:
+        from supple import wellbeing
+
+        if any(v is not None for v in values.values()):
+            wellbeing.record_session(self.ctx, self.on, **values)
+
+    def before(self, pain: int | None, stiffness: int | None) -> None:
+        self._record(
+            before_pain=self._value(pain, "Pain right now"),
+            before_stiffness=self._value(stiffness, "Stiffness right now"),
+        )
+
+    def after(self, pain: int | None, rpe: int | None) -> None:
+        self._record(
+            after_pain=self._value(pain, "Pain now, after the session"),
+            rpe=self._value(rpe, "How hard was it? (effort: 0 rest – 10 maximal)"),
+        )
 
 
 def _title(ctx: Context, session: Session) -> str:
@@ -130,6 +204,7 @@ def history(as_json: bool) -> None:
     if not rows:
         click.echo("No sessions yet: `supple start` plays today's.")
         return
+    catalog = services.current_program(ctx).catalog
     table = Table(header_style="bold")
     for column in ("Date", "Day", "Started", "Status", "Steps", "Exercises done", "Hurt"):
         table.add_column(column)
@@ -145,7 +220,7 @@ def history(as_json: bool) -> None:
             steps += f" ({row['skipped_steps']} skipped)"
         sets = [e["completed_sets"] for e in row["exercises"]]
         exercises = f"{sum(1 for n in sets if n)} of {len(sets)}"
-        hurt = ", ".join(e["exercise"] for e in row["exercises"] if e["hurt"]) or "—"
+        hurt = ", ".join(_name(catalog, e["exercise"]) for e in row["exercises"] if e["hurt"])
         table.add_row(
             row["date"],
             str(row["day"]),
@@ -153,9 +228,14 @@ def history(as_json: bool) -> None:
             status,
             steps,
             exercises,
-            hurt,
+            hurt or "—",
         )
     Console(highlight=False).print(table)
+
+
+def _name(catalog: Mapping[str, Exercise], exercise_id: str) -> str:
+    found = catalog.get(exercise_id)
+    return found.name if found else exercise_id
 
 
 def _local_time(stamp: str | None, zone: str) -> str:

@@ -126,24 +126,35 @@ def morning(pain: int, stiffness: int, on: str | None) -> None:
 
 @checkin.command()
 @click.option("--before-pain", type=int, help="Pain before the session (0–10).")
+@click.option("--before-stiffness", type=int, help="Stiffness before the session (0–10).")
 @click.option("--after-pain", type=int, help="Pain after the session (0–10).")
 @click.option("--rpe", type=int, help="How hard the session felt (0 rest – 10 maximal).")
 @date_option
 @friendly
 def session(
-    before_pain: int | None, after_pain: int | None, rpe: int | None, on: str | None
+    before_pain: int | None,
+    before_stiffness: int | None,
+    after_pain: int | None,
+    rpe: int | None,
+    on: str | None,
 ) -> None:
-    """Pain before and after a session, and how hard it felt (effort, 0–10)."""
+    """Pain and stiffness before a session, pain after it, and how hard it felt (0–10)."""
     from supple import wellbeing
 
     ctx = context()
     when = _today(ctx, on)
-    if before_pain is None and after_pain is None and rpe is None:
+    if all(v is None for v in (before_pain, before_stiffness, after_pain, rpe)):
         before_pain = click.prompt("Pain before the session (0–10)", type=int)
+        before_stiffness = click.prompt("Stiffness before the session (0–10)", type=int)
         after_pain = click.prompt("Pain after the session (0–10)", type=int)
         rpe = click.prompt("How hard was it (0 rest – 10 maximal effort)", type=int)
     replaced = wellbeing.record_session(
-        ctx, when, before_pain=before_pain, after_pain=after_pain, rpe=rpe
+        ctx,
+        when,
+        before_pain=before_pain,
+        before_stiffness=before_stiffness,
+        after_pain=after_pain,
+        rpe=rpe,
     )
     _replaced(replaced, "session check-in", when)
     click.echo(f"Session of {when.isoformat()} noted.")

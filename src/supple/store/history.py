@@ -78,7 +78,7 @@ def session_facts(store: Store, person_id: int, until: date) -> SessionFacts:
         else:
             exercise = _step_exercise(session.timeline, event.step_index, kind=None)
             data = event.data if isinstance(event.data, dict) else {}
-            exercise = exercise or data.get("exercise_id")
+            exercise = exercise or data.get("exercise")
             if isinstance(exercise, str):
                 facts.hurt[session.on_date].add(exercise)
     return facts
