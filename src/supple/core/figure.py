@@ -56,6 +56,7 @@ RADIUS = {
     "wrist": 3.5,
     "hand": 3.0,
     "hip": 7.0,
+    "thigh": 6.5,
     "knee": 5.5,
     "ankle": 4.0,
     "heel": 1.5,
@@ -177,7 +178,7 @@ def _at(origin: Vec, m: Mat, local: Vec) -> Vec:
 
 Body = dict[str, Vec]
 """Named points: pelvis, waist, neck_base, head, hip_r, knee_r, ankle_r, heel_r, toe_r,
-shoulder_r, elbow_r, wrist_r, hand_r (and the _l ones), chest_mid."""
+thigh_r, shoulder_r, elbow_r, wrist_r, hand_r (and the _l ones), chest_mid."""
 
 BONES: tuple[tuple[str, str, str], ...] = (
     ("lower_torso", "pelvis", "waist"),
@@ -232,6 +233,9 @@ def forward(pose: Pose, root: Vec = (0.0, 0.0, 0.0), orient: Mat | None = None) 
         thigh = _mul(hip_m, _ry(-sign * g(f"hip_rot_{s}")))
         pts[f"hip_{s}"] = _at(root, r0, (0.0, 0.0, sign * PELVIS_HALF))
         pts[f"knee_{s}"] = _at(pts[f"hip_{s}"], thigh, (0.0, -THIGH, 0.0))
+        # The back of the upper thigh, just below the buttock: where a foam roller sits when
+        # it rolls off the glute.
+        pts[f"thigh_{s}"] = _at(pts[f"hip_{s}"], thigh, (0.0, -THIGH * 0.35, 0.0))
         shin = _mul(thigh, _rz(-g(f"knee_{s}")))
         pts[f"ankle_{s}"] = _at(pts[f"knee_{s}"], shin, (0.0, -SHIN, 0.0))
         foot = _mul(shin, _rz(g(f"ankle_{s}")))
@@ -275,6 +279,7 @@ CONTACT_PARTS: Mapping[str, tuple[str, ...]] = {
             ("heel", ("heel",)),
             ("toe", ("toe",)),
             ("knee", ("knee",)),
+            ("thigh", ("thigh",)),
             ("shin", ("knee", "ankle")),
             ("hip", ("hip",)),
             ("shoulder", ("shoulder",)),
@@ -297,6 +302,7 @@ class Props:
     wall: float | None = None  # x of the wall face; the body stays on the +x side
     roller: tuple[float, float] | None = None  # centre x, radius (it lies on the floor)
     bike: tuple[float, float] | None = None  # x of the bottom bracket, crank length
+    chair: bool = False  # the bench is a chair seat, drawn with a backrest at its rear (x from)
 
 
 BIKE_SADDLE = (-14.0, 88.0)  # relative to the bottom bracket (x) and the floor (y)

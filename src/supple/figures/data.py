@@ -34,7 +34,7 @@ FIGURES_FILE = "figures.yaml"
 _BOOL = "tag:yaml.org,2002:bool"
 _FIGURE_KEYS = ("view", "props", "side", "highlight", "reps_per_cycle")
 _FRAME_KEYS = ("on", "settle", "x", "stay", "flat")
-_PROP_KEYS = ("mat", "bench", "wall", "roller", "dumbbells", "bike")
+_PROP_KEYS = ("mat", "bench", "chair", "wall", "roller", "dumbbells", "bike")
 _SURFACE_PROP = {"bench": "bench", "wall": "wall", "roller": "roller"}
 
 
@@ -69,6 +69,11 @@ def _props(check: _Checker, node: yaml.Node, what: str) -> tuple[Props, bool, bo
         return None if any(v is None for v in values) else [float(v or 0.0) for v in values]
 
     bench = numbers("bench", ("from", "to", "height"))
+    # A chair is a bench with a backrest: bodies rest on its seat as on a bench ("@bench").
+    chair = numbers("chair", ("from", "to", "height"))
+    if chair and bench:
+        check.fail(fields["chair"], f"{what}: a figure has a bench or a chair, not both")
+    bench = bench or chair
     wall = numbers("wall", ("x",))
     roller = numbers("roller", ("x",))
     bike = numbers("bike", ("x",))
@@ -77,6 +82,7 @@ def _props(check: _Checker, node: yaml.Node, what: str) -> tuple[Props, bool, bo
         wall=wall[0] if wall else None,
         roller=(roller[0], 7.5) if roller else None,
         bike=(bike[0], 17.0) if bike else None,
+        chair=chair is not None,
     )
     return props, mat, bells
 

@@ -164,6 +164,9 @@ def _prop_points(spec: FigureSpec, x0: float, x1: float) -> list[tuple[float, fl
     props = spec.props
     if props.bench:
         pts += [project(spec.view, (props.bench[i], props.bench[2], 0.0))[:2] for i in (0, 1)]
+        if props.chair:
+            top = props.bench[2] + CHAIR_BACK
+            pts.append(project(spec.view, (props.bench[0], top, 0.0))[:2])
     if props.wall is not None:
         pts.append(project(spec.view, (props.wall - 3, 175.0, 0.0))[:2])
     if props.bike:
@@ -177,18 +180,39 @@ def _poly(view: str, corners: Sequence[tuple[float, float, float]]) -> str:
     return f'<polygon points="{pts}"/>'
 
 
+CHAIR_BACK = 45.0
+"""Height (cm) of a chair's backrest above its seat."""
+
+
+def _raised_mat(lay: _Layout) -> str:
+    """A mat seen from above or in front: a thin band along its near edge.
+
+    Sized to the part of the body on the floor (not the picture's width), so a seated or
+    lying figure seen from above reads as resting on a thin mat, not standing before a block.
+    """
+    view = lay.spec.view
+    low = [p for body in lay.spec.bodies() for p in body.values() if p[1] < 20]
+    xa, xb = min(p[0] for p in low) - 10, max(p[0] for p in low) + 10
+    za, zb = min(p[2] for p in low) - 10, max(p[2] for p in low) + 10
+    corners = [(xa, 0.0, za), (xb, 0.0, za), (xb, 0.0, zb), (xa, 0.0, zb)]
+    ends = sorted((project(view, c) for c in corners), key=lambda p: p[1])[-2:]
+    (ax, ay, _), (bx, by, _) = sorted(ends)
+    return (
+        f'<path class="m" style="fill:none;stroke:currentColor" '
+        f'd="M{_n(ax)} {_n(ay)}L{_n(bx)} {_n(by)}" stroke-width="3"/>'
+    )
+
+
 def _props_svg(lay: _Layout) -> str:
     spec, view = lay.spec, lay.spec.view
     x0, _, w, _ = lay.box
     xa, xb = x0 + 4, x0 + w - 4
     out: list[str] = []
-    if spec.mat:
+    if spec.mat and VIEWS[view][1]:
+        out.append(_raised_mat(lay))
+    elif spec.mat:
         out.append(
-            '<g class="m">'
-            + _poly(view, [(xa, 0, -30), (xb, 0, -30), (xb, 0, 30), (xa, 0, 30)])
-            + "</g>"
-            if VIEWS[view][1]
-            else f'<rect class="m" x="{_n(xa)}" y="0" width="{_n(xb - xa)}" height="2.5" rx="1"/>'
+            f'<rect class="m" x="{_n(xa)}" y="0" width="{_n(xb - xa)}" height="2.5" rx="1"/>'
         )
     else:
         fx, fy, _ = project(view, (xa, 0, 0))
@@ -197,9 +221,10 @@ def _props_svg(lay: _Layout) -> str:
     p = spec.props
     if p.bench:
         a, b, top = p.bench
+        back = f"M{_n(a + 2)} {_n(-top)}V{_n(-top - CHAIR_BACK)}" if p.chair else ""
         out.append(
             f'<path class="p" d="M{_n(a)} {_n(-top)}H{_n(b)}M{_n(a + 4)} {_n(-top)}V0'
-            f'M{_n(b - 4)} {_n(-top)}V0" stroke-width="5"/>'
+            f'M{_n(b - 4)} {_n(-top)}V0{back}" stroke-width="5"/>'
         )
     if p.wall is not None:
         out.append(f'<path class="p" d="M{_n(p.wall - 2)} 0V-180" stroke-width="4"/>')
