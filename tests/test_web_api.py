@@ -171,4 +171,4 @@ def test_openapi_lists_the_resources(client: TestClient) -> None:
 def test_every_page_renders(client: TestClient, page: str) -> None:
     response = client.get(page)
     assert response.status_code == 200
-    assert "does not replace a clinician" in response.text or page == "/play"
+    assert "does not replace a doctor" in response.text or page == "/play"

@@ -140,7 +140,7 @@ def test_first_run_without_a_red_flag_leads_to_today(page: Any, fresh: Server) -
     page.fill("#session_time", "18:00")
     page.click("button[type=submit]")
     assert page.locator("a.btn.big").inner_text() == "Start session"
-    assert "does not replace a clinician" in page.content()
+    assert "does not replace a doctor" in page.content()
 
 
 def test_first_run_with_a_red_flag_offers_no_session(page: Any, fresh: Server) -> None:
@@ -166,7 +166,8 @@ def test_a_whole_session_in_the_player_lands_in_history(page: Any, ready: Server
     page.goto(ready.base + "/play")
     page.click("#start")
     page.locator("#before").wait_for(state="visible")
-    page.locator("#before .pick:has(input[value='2'])").click()
+    page.locator("#before .pick:has(input[name=pain][value='2'])").click()
+    page.locator("#before .pick:has(input[name=stiffness][value='3'])").click()
     page.click("#before button[value=save]")
     page.wait_for_selector("#pause:not([hidden])")
     page.click("#pause")
@@ -199,7 +200,8 @@ def test_a_whole_session_in_the_player_lands_in_history(page: Any, ready: Server
             break
         time.sleep(0.1)
         (checkin,) = [row for row in ready.rows(checkins) if row.kind == "session"]
-    assert (checkin.values["before_pain"], checkin.values["rpe"]) == (2, 6)
+    values = checkin.values
+    assert (values["before_pain"], values["before_stiffness"], values["rpe"]) == (2, 3, 6)
     page.goto(ready.base + "/history")
     assert page.locator(".badge.done").count() == 1
     assert page.locator(".calendar .done").count() == 1

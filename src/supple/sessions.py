@@ -16,6 +16,8 @@ from supple.core.schedule import week_dates
 from supple.core.timeline import Timeline, from_json, to_json
 from supple.services import Context
 from supple.store import sessions as table
+from supple.store.database import Store
+from supple.store.event_writer import CLOSING_KINDS, EventWrite
 
 STEP_EVENTS = ("step_completed", "step_skipped")
 QUIT = "quit"
@@ -170,31 +172,44 @@ def record(
     )
 
 
-def record_checked(
-    ctx: Context,
+def posted_event(
     session_id: str,
     kind: str,
     step_index: int | None,
     *,
+    person_id: int | None,
     data: dict[str, Any] | None = None,
     event: str | None = None,
     at: datetime | None = None,
-) -> bool:
-    """``record`` for a caller that has not loaded the session (the web player's event POST):
-    the session's existence is checked in the same short write transaction. NotFound when the
-    person has no such session."""
-    stored = table.add_event_checked(
-        ctx.store,
+) -> EventWrite:
+    """The write for an event a player posts without having loaded the session (the web
+    player, many a minute): the session's ownership is checked by the insert itself. An event
+    that ends the session (finished, or stopped with the reason in ``data``) also closes it, in
+    the same transaction. ``person_id`` None: the local install's person."""
+    now = _utcnow()
+    close_at = now if kind in CLOSING_KINDS else None
+    reason = None
+    if kind == "session_stopped":
+        reason = str((data or {}).get("reason") or "stopped")[:200]
+    return EventWrite(
         event_id=event or event_id(session_id, kind, step_index),
         session_id=session_id,
-        person_id=ctx.require_person(),
+        person_id=person_id,
         kind=kind,
         step_index=step_index,
-        at=at or _utcnow(),
+        at=at or now,
         data=data,
+        close_at=close_at,
+        close_reason=reason,
     )
+
+
+async def record_posted(store: Store, write: EventWrite) -> bool:
+    """Hand the event to the store's writer and wait until it is committed; False when that
+    event id was already stored, NotFound when the person has no such session."""
+    stored = await store.events.write(write)
     if stored is None:
-        raise NotFound(f"no session {session_id}")
+        raise NotFound(f"no session {write.session_id}")
     return stored
 
 

@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DISCLAIMER = "Supple is a guide, not a diagnosis: it does not replace a doctor or physiotherapist."
-
 
 @click.group(
     cls=LazyGroup,

@@ -9,10 +9,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from supple.cli.app import DISCLAIMER
 from supple.core.day_plan import DayPlan
 from supple.core.plan import Exercise, Program
 from supple.core.profile import Profile
+from supple.core.safety import DISCLAIMER
 
 console = Console(highlight=False)
 

@@ -16,6 +16,10 @@ from supple.core.errors import InputError
 
 Tier = Literal["urgent", "clinician"]
 
+DISCLAIMER = (
+    "Supple guides your exercise; it cannot examine you and does not replace a doctor or "
+    "physiotherapist. If something feels wrong, stop and ask one."
+)
 URGENT_ADVICE = (
     "Please seek emergency care today (an emergency department, or your local emergency "
     "number). These signs can mean pressure on the nerves at the base of the spine, which needs "

@@ -114,7 +114,7 @@ def sheet(ctx: Context, on: date, paper: Paper = "a4") -> Sheet:
 
 
 def render_html(data: Sheet) -> str:
-    from supple.cli.app import DISCLAIMER
+    from supple.core.safety import DISCLAIMER
 
     context: dict[str, Any] = {"s": data, "disclaimer": DISCLAIMER}
     return environment().get_template("printable.html").render(**context)

@@ -227,8 +227,8 @@ def _data_url(svg: str) -> str:
 
 
 def render_html(report: Report) -> str:
-    from supple.cli.app import DISCLAIMER
-    from supple.exports.charts import rating_chart
+    from supple.charts import rating_chart
+    from supple.core.safety import DISCLAIMER
     from supple.exports.printable import environment
 
     chart = None
@@ -241,6 +241,7 @@ def render_html(report: Report) -> str:
                     "pain": [p for _, p, _ in report.mornings],
                     "stiffness": [s for _, _, s in report.mornings],
                 },
+                medium="paper",
             )
         )
     weekly_chart = None
@@ -250,6 +251,7 @@ def render_html(report: Report) -> str:
                 "Average pain over the past week (0–10)",
                 [d.strftime("%d %b") for d, _ in report.weekly_pain],
                 {"weekly pain": [p for _, p in report.weekly_pain]},
+                medium="paper",
             )
         )
     return (

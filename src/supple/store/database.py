@@ -15,11 +15,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from supple.core.errors import SuppleError
+
+if TYPE_CHECKING:
+    from supple.store.event_writer import EventWriter
 
 HEAD = "0001"  # the newest migration's revision; a test keeps this in step with Alembic
 ENV_URL = "SUPPLE_DATABASE_URL"
@@ -81,6 +84,9 @@ class Store:
         self._write_lock: AbstractContextManager[Any] = (
             threading.RLock() if self.is_sqlite else nullcontext()
         )
+        # Shared by every view ``pinned()`` makes (a shallow copy shares this dict): one event
+        # writer per store, started on first use.
+        self._shared: dict[str, Any] = {"lock": threading.Lock()}
 
     _pinned: sa.Connection | None = None  # set on a view made by ``pinned()``
 
@@ -155,7 +161,29 @@ class Store:
 
         upgrade(self)
 
+    @property
+    def events(self) -> EventWriter:
+        """The store's one event writer (see ``event_writer``), started on first use."""
+        writer: EventWriter | None = self._shared.get("events")
+        if writer is None:
+            with self._shared["lock"]:
+                writer = self._shared.get("events")
+                if writer is None:
+                    from supple.store.event_writer import EventWriter
+
+                    writer = EventWriter(
+                        self.engine.connect, self._write_lock, self.is_sqlite, self._write_error
+                    )
+                    self._shared["events"] = writer
+        return writer
+
+    def _write_error(self, exc: sa.exc.OperationalError) -> DatabaseError:
+        return DatabaseError(f"cannot write to the database at {self.safe_url}: {exc.orig}")
+
     def dispose(self) -> None:
+        writer = self._shared.pop("events", None)
+        if writer is not None:
+            writer.close()
         self.engine.dispose()
 
 

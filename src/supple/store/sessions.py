@@ -2,7 +2,9 @@
 
 Each event is its own short transaction, committed before the player moves on, and carries an
 id made by the caller: writing the same id again (a retry after a crash, a browser resending)
-is a no-op on SQLite and PostgreSQL alike (``INSERT … ON CONFLICT DO NOTHING``).
+is a no-op on SQLite and PostgreSQL alike (``INSERT … ON CONFLICT DO NOTHING``). Events a
+browser posts go through the store's one writer instead (``event_writer``), which commits a
+burst of them in one transaction.
 """
 
 from __future__ import annotations
@@ -79,39 +81,6 @@ def add_event(
     )
     # RETURNING says whether a row went in on both backends (rowcount does not, on psycopg).
     with store.write() as conn:
-        return conn.execute(statement).first() is not None
-
-
-def add_event_checked(
-    store: Store,
-    *,
-    event_id: str,
-    session_id: str,
-    person_id: int,
-    kind: str,
-    step_index: int | None,
-    at: datetime,
-    data: dict[str, Any] | None = None,
-) -> bool | None:
-    """``add_event`` for a caller that has not looked the session up (a browser's event POST,
-    many a minute): the check that this person has that session and the insert share one short
-    transaction. None when there is no such session."""
-    statement = _event_insert(
-        store,
-        id=event_id,
-        session_id=session_id,
-        person_id=person_id,
-        kind=kind,
-        step_index=step_index,
-        at=at,
-        data=data,
-    )
-    exists = sa.select(sa.literal(1)).where(
-        (sessions.c.id == session_id) & (sessions.c.person_id == person_id)
-    )
-    with store.write() as conn:
-        if conn.execute(exists).first() is None:
-            return None
         return conn.execute(statement).first() is not None
 
 

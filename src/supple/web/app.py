@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from supple import __version__
 from supple.core.errors import NotFound, PlanError, SuppleError
+from supple.core.safety import DISCLAIMER
 from supple.web.settings import WebSettings
 
 HERE = Path(__file__).parent
@@ -96,6 +97,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.store = open_store(settings.database_url)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["version"] = __version__
+    templates.env.globals["disclaimer"] = DISCLAIMER
     app.state.templates = templates
     app.add_middleware(GZipMiddleware, minimum_size=600)
     app.add_exception_handler(RequestValidationError, _on_validation)

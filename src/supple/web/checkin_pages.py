@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from supple import wellbeing
+from supple.charts import rating_chart
 from supple.core.errors import InputError
 from supple.web.deps import Ctx, today_for
 from supple.web.pages import _needs_first_run, render
@@ -67,45 +68,6 @@ async def checkin_save(request: Request, ctx: Ctx) -> Response:
     return RedirectResponse("/progress?saved=1", status_code=303)
 
 
-def _chart(title: str, labels: list[str], series: dict[str, list[float | None]]) -> str:
-    import pygal
-    from pygal.style import Style
-
-    style = Style(
-        background="transparent",
-        plot_background="transparent",
-        foreground="currentColor",
-        foreground_strong="currentColor",
-        foreground_subtle="#8a958f",
-        colors=("#0b8f6b", "#c2410c", "#2563eb"),
-        font_family="system-ui, sans-serif",
-        label_font_size=14,
-        major_label_font_size=14,
-        legend_font_size=14,
-        title_font_size=16,
-    )
-    chart = pygal.Line(
-        style=style,
-        js=[],
-        width=640,
-        height=300,
-        range=(0, 10),
-        show_dots=True,
-        x_label_rotation=0,
-        show_minor_x_labels=False,
-        x_labels_major_every=max(1, len(labels) // 6),
-        legend_at_bottom=True,
-        disable_xml_declaration=True,
-        explicit_size=False,
-        title=title,
-    )
-    chart.x_labels = labels
-    for name, values in series.items():
-        chart.add(name, values)
-    svg: str = chart.render(is_unicode=True)
-    return svg.replace("<svg ", '<svg role="img" aria-label="' + title + '" ', 1)
-
-
 @router.get("/progress")
 def progress_page(request: Request, ctx: Ctx) -> Response:
     if _needs_first_run(ctx):
@@ -115,7 +77,7 @@ def progress_page(request: Request, ctx: Ctx) -> Response:
     mornings = report["mornings"]
     chart = None
     if any(m["pain"] is not None or m["stiffness"] is not None for m in mornings):
-        chart = _chart(
+        chart = rating_chart(
             "Morning pain and stiffness (0–10)",
             [m["date"][5:] for m in mornings],
             {

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from supple import services, sessions
 from supple.core import pain
@@ -42,6 +44,11 @@ class NewEvent(BaseModel):
     step_index: int | None = Field(None, ge=0, le=10_000)
     at: datetime | None = None
     data: dict[str, str | int | float | bool | None] | None = None
+
+
+class EventStored(BaseModel):
+    id: str
+    stored: bool
 
 
 class Rating(BaseModel):
@@ -96,26 +103,58 @@ def get_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
     return session_json(sessions.load(ctx, session_id))
 
 
-@router.post("/{session_id}/events", status_code=201)
-def post_event(ctx: Ctx, session_id: str, body: NewEvent, response: Response) -> dict[str, Any]:
-    """Store one event now; 200 with ``stored: false`` when that id was already stored."""
-    stored = sessions.record_checked(
-        ctx,
+_EVENT_ANSWERS: dict[int | str, dict[str, Any]] = {
+    201: {"description": "Stored now", "model": EventStored},
+    200: {"description": "That event id was already stored", "model": EventStored},
+    404: {"description": "No such session"},
+    422: {"description": "The body names the field and the reason"},
+}
+
+
+@router.post(
+    "/{session_id}/events",
+    status_code=201,
+    response_model=EventStored,
+    responses=_EVENT_ANSWERS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": NewEvent.model_json_schema()}},
+        }
+    },
+)
+async def post_event(request: Request, session_id: str) -> Response:
+    """Store one event and answer once it is committed; 200 with ``stored: false`` when that id
+    was already stored.
+
+    The player posts one of these every few seconds, so this route is kept lean: the body is
+    validated straight from its bytes (the OpenAPI document still describes it, through
+    ``openapi_extra``), no dependency runs, and the write is handed to the store's one writer,
+    which commits a burst of events in one transaction.
+    """
+    try:
+        body = NewEvent.model_validate_json(await request.body())
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False)
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in errors]
+        ) from None
+    write = sessions.posted_event(
         session_id,
         body.kind,
         body.step_index,
+        person_id=None,
         data=body.data,
         event=body.id,
         at=body.at,
     )
-    if stored and body.kind == "session_finished":
-        sessions.finish(ctx, session_id)
-    elif stored and body.kind == "session_stopped":
-        reason = str((body.data or {}).get("reason") or "stopped")[:200]
-        sessions.stop(ctx, session_id, reason)
-    if not stored:
-        response.status_code = 200
-    return {"id": body.id, "stored": stored}
+    stored = await sessions.record_posted(request.app.state.store, write)
+    content = b'{"id":' + json.dumps(body.id).encode() + b',"stored":'
+    return Response(
+        content + (b"true}" if stored else b"false}"),
+        status_code=201 if stored else 200,
+        media_type="application/json",
+    )
 
 
 @router.post("/{session_id}/ratings")

@@ -35,6 +35,7 @@ class SessionCheckin(BaseModel):
     kind: Literal["session"]
     on: date | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
     before_pain: Scale | None = None
+    before_stiffness: Scale | None = None
     after_pain: Scale | None = None
     rpe: Scale | None = Field(None, description="effort, 0 (rest) to 10 (maximal)")
 
@@ -98,7 +99,12 @@ def add_checkin(request: Request, ctx: Ctx, body: NewCheckin) -> dict[str, Any]:
         )
     elif isinstance(body, SessionCheckin):
         result["replaced"] = wellbeing.record_session(
-            ctx, on, before_pain=body.before_pain, after_pain=body.after_pain, rpe=body.rpe
+            ctx,
+            on,
+            before_pain=body.before_pain,
+            before_stiffness=body.before_stiffness,
+            after_pain=body.after_pain,
+            rpe=body.rpe,
         )
     elif isinstance(body, ExerciseCheckin):
         rated = wellbeing.record_exercise(

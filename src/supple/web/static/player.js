@@ -265,8 +265,12 @@ function askBefore() {
   $("before").showModal();
 }
 $("before").addEventListener("close", () => {
-  const pain = new FormData($("before-form")).get("pain");
-  if ($("before").returnValue === "save" && pain !== null) checkin({ before_pain: Number(pain) });
+  const form = new FormData($("before-form"));
+  if ($("before").returnValue === "save" && form.get("pain") !== null) {
+    const body = { before_pain: Number(form.get("pain")) };
+    if (form.get("stiffness") !== null) body.before_stiffness = Number(form.get("stiffness"));
+    checkin(body);
+  }
   start();
 });
 
