@@ -243,15 +243,23 @@ PAGES = [
     "/exercises/figures",
     "/plan",
     "/play",
+    "/print",
+    "/report",
 ]
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_passes_axe_and_is_photographed(browser: Any, ready: Server, path: str) -> None:
+    _axe_and_photograph(browser, ready, path)
+
+
+def _axe_and_photograph(browser: Any, server: Server, path: str, name: str | None = None) -> None:
+    """Axe at 360 px (light) and 1280 px (dark, reduced motion), with a full-page screenshot
+    of each kept for a person to look at."""
     from axe_playwright_python.sync_playwright import Axe
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "today"
+    name = name or path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "today"
     for width, scheme in ((360, "light"), (1280, "dark")):
         context = browser.new_context(
             service_workers="block",
@@ -260,8 +268,26 @@ def test_every_page_passes_axe_and_is_photographed(browser: Any, ready: Server, 
             reduced_motion="reduce",
         )
         page = context.new_page()
-        page.goto(ready.base + path)
+        page.goto(server.base + path)
         results = Axe().run(page)
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
         context.close()
         assert results.violations_count == 0, results.generate_report()
+
+
+FIRST_RUN = ["/start", "/start/baseline", "/start/when"]
+
+
+@pytest.mark.parametrize("path", FIRST_RUN)
+def test_every_first_run_page_passes_axe_and_is_photographed(
+    browser: Any, fresh: Server, path: str
+) -> None:
+    _axe_and_photograph(browser, fresh, path)
+
+
+def test_the_red_flag_stop_page_passes_axe_and_is_photographed(
+    browser: Any, page: Any, fresh: Server
+) -> None:
+    _answer_screen(page, fresh, yes="night-rest-pain")
+    assert "clinician" in page.locator("[role=alert]").inner_text()
+    _axe_and_photograph(browser, fresh, "/", name="red-flag-today")
