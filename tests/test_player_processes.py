@@ -196,7 +196,7 @@ def test_the_interactive_player_pauses_skips_quits_and_resumes(
         time.sleep(0.1)
     second.wait_for(r"Pain now, after the session")
     second.keys("1", "Enter")
-    second.wait_for(r"How hard was it\?")
+    second.wait_for(r"How hard was the session")
     second.keys("4", "Enter")
     assert "Session finished: 47 of 48" in second.wait_for("EXIT=0")
     (checkin,) = checkins.list_for(ctx.store, 1, kind="session")

@@ -124,12 +124,12 @@ class _SessionCheckin:
     def __init__(self, ctx: Context, on: date, *, ask: bool) -> None:
         self.ctx, self.on, self.ask = ctx, on, ask
 
-    def _value(self, given: int | None, question: str) -> int | None:
+    def _value(self, given: int | None, question: str, scale: str = "0–10") -> int | None:
         if given is not None or not self.ask:
             return given
         while True:
             answer = click.prompt(
-                f"{question} (0–10, Enter to skip)", default="", show_default=False
+                f"{question} ({scale}, Enter to skip)", default="", show_default=False
             )
             if not answer.strip():
                 return None
@@ -152,7 +152,7 @@ class _SessionCheckin:
     def after(self, pain: int | None, rpe: int | None) -> None:
         self._record(
             after_pain=self._value(pain, "Pain now, after the session"),
-            rpe=self._value(rpe, "How hard was it? (effort: 0 rest – 10 maximal)"),
+            rpe=self._value(rpe, "How hard was the session", "0 rest – 10 maximal effort"),
         )
 
 
