@@ -95,3 +95,13 @@ def test_concurrent_writers_queue_instead_of_failing(tmp_path: Path) -> None:
         t.join()
     assert errors == []
     assert len(checkins.list_for(store, person)) == 80
+
+
+def test_loading_the_schema_does_not_load_the_postgresql_dialect() -> None:
+    """Dialect-specific index arguments would import it on every CLI start (~50 ms)."""
+    import subprocess
+    import sys
+
+    code = "import sys, supple.store.schema; print('sqlalchemy.dialects.postgresql' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

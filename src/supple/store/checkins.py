@@ -48,10 +48,17 @@ def upsert(
 def list_for(
     store: Store, person_id: int, *, kind: str | None = None, until: date | None = None
 ) -> list[sa.Row[Any]]:
+    """The person's check-ins (of one kind, up to a date), oldest first. Read whole, once per
+    request: today's doses and its safety gate each ask for a different slice."""
+    rows = store.memo(("checkins", person_id), lambda: _all(store, person_id))
+    return [
+        row
+        for row in rows
+        if (kind is None or row.kind == kind) and (until is None or row.on_date <= until)
+    ]
+
+
+def _all(store: Store, person_id: int) -> list[sa.Row[Any]]:
     query = sa.select(checkins).where(checkins.c.person_id == person_id)
-    if kind is not None:
-        query = query.where(checkins.c.kind == kind)
-    if until is not None:
-        query = query.where(checkins.c.on_date <= until)
     with store.read() as conn:
         return list(conn.execute(query.order_by(checkins.c.on_date, checkins.c.id)))

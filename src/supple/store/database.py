@@ -12,10 +12,10 @@ from __future__ import annotations
 import copy
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -24,7 +24,9 @@ from supple.core.errors import SuppleError
 if TYPE_CHECKING:
     from supple.store.event_writer import EventWriter
 
-HEAD = "0001"  # the newest migration's revision; a test keeps this in step with Alembic
+T = TypeVar("T")
+
+HEAD = "0002"  # the newest migration's revision; a test keeps this in step with Alembic
 ENV_URL = "SUPPLE_DATABASE_URL"
 
 
@@ -89,6 +91,7 @@ class Store:
         self._shared: dict[str, Any] = {"lock": threading.Lock()}
 
     _pinned: sa.Connection | None = None  # set on a view made by ``pinned()``
+    _memo: dict[Hashable, Any] | None = None  # that view's reads, while nothing is written
 
     @contextmanager
     def pinned(self) -> Iterator[Store]:
@@ -102,15 +105,26 @@ class Store:
         view = copy.copy(self)
         try:
             with self.engine.connect() as conn:
-                view._pinned = conn
+                view._pinned, view._memo = conn, {}
                 try:
                     yield view
                 finally:
-                    view._pinned = None
+                    view._pinned, view._memo = None, None
         except sa.exc.OperationalError as exc:
             raise DatabaseError(
                 f"cannot read the database at {self.safe_url}: {exc.orig}"
             ) from None
+
+    def memo(self, key: Hashable, load: Callable[[], T]) -> T:
+        """``load()``, once per pinned view: a request that asks for the same records twice
+        (today's doses and its safety gate both read the profile and the check-ins) reads them
+        once. Outside a pinned view, or after this view writes, it reads again."""
+        if self._memo is None:
+            return load()
+        if key not in self._memo:
+            self._memo[key] = load()
+        value: T = self._memo[key]
+        return value
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
@@ -140,6 +154,8 @@ class Store:
             raise DatabaseError(
                 f"cannot write to the database at {self.safe_url}: {exc.orig}"
             ) from None
+        if self._memo is not None:
+            self._memo.clear()
         if self._pinned is not None and self._pinned.in_transaction():
             self._pinned.rollback()  # the next read sees what was just written
 
@@ -172,7 +188,10 @@ class Store:
                     from supple.store.event_writer import EventWriter
 
                     writer = EventWriter(
-                        self.engine.connect, self._write_lock, self.is_sqlite, self._write_error
+                        self.engine.raw_connection,
+                        self.engine.dialect,
+                        self._write_lock,
+                        self._write_error,
                     )
                     self._shared["events"] = writer
         return writer

@@ -8,15 +8,18 @@ more), and commits them all in one short transaction (``BEGIN IMMEDIATE`` on SQL
 request is answered only after its event is committed, so an answer of "stored" is never a
 promise the database has not kept, and a burst never meets "database is locked".
 
-Each event goes in with one idempotent statement that also checks that the session belongs to
-the person, so nothing is read before the write in the common case; only an event that went in
-as no row is looked at again, to tell a duplicate from an unknown session. One bad event does
-not fail its group: the group is rolled back and each of its events is retried alone.
+A group goes in with one idempotent statement (``INSERT … SELECT … ON CONFLICT (id) DO
+NOTHING RETURNING id``) whose join also checks that each session belongs to the person, so
+nothing is read before the write in the common case; only an event that went in as no row is
+looked at again, to tell a duplicate (answered ``stored: false``) from an unknown session (404).
+One bad event does not fail its group: the group is rolled back and each of its events is
+retried alone, in a transaction of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -27,7 +30,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from supple.store.schema import people, session_events, sessions
+from supple.store.schema import people, sessions
 
 CLOSING_KINDS = ("session_finished", "session_stopped")
 MAX_GROUP = 256  # an upper bound on one transaction's length, not a wait
@@ -55,7 +58,7 @@ Outcome = bool | None
 
 
 class _Pending:
-    __slots__ = ("item", "loop", "future")
+    __slots__ = ("future", "item", "loop")
 
     def __init__(
         self,
@@ -78,62 +81,111 @@ def _settle(pairs: list[tuple[asyncio.Future[Outcome], Outcome | BaseException]]
             future.set_result(result)
 
 
-def _statements(is_sqlite: bool) -> tuple[Any, Any, Any]:
-    """The insert, the close and the follow-up check, built once per writer."""
-    if is_sqlite:
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
-
-    def param(name: str, type_: Any) -> Any:
-        # PostgreSQL types a bare parameter in a SELECT list as text; SQLite must not get a
-        # CAST (its CAST to DATETIME or JSON means NUMERIC and would mangle the value).
-        bound = sa.bindparam(name, type_=type_)
-        return bound if is_sqlite else sa.cast(bound, type_)
-
+def _statements() -> tuple[Any, Any]:
+    """Closing a session and the follow-up check (is it that person's session?), built once
+    per writer."""
     local = sa.select(sa.func.min(people.c.id)).scalar_subquery()
-    owner = (sessions.c.id == sa.bindparam("session_id", type_=sa.String)) & (
-        sessions.c.person_id
-        == sa.func.coalesce(sa.bindparam("person_id", type_=sa.Integer), local)
-    )
-    source = sa.select(
-        param("event_id", sa.String(64)),
-        sessions.c.id,
-        sessions.c.person_id,
-        param("kind", sa.String(32)),
-        param("step_index", sa.Integer),
-        param("at", sa.DateTime(timezone=True)),
-        param("data", sa.JSON),
-    ).where(owner)
-    columns = ["id", "session_id", "person_id", "kind", "step_index", "at", "data"]
-    add = (
-        insert(session_events)
-        .from_select(columns, source)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(session_events.c.id)
+    owner = (sessions.c.id == sa.bindparam("b_session", type_=sa.String)) & (
+        sessions.c.person_id == sa.func.coalesce(sa.bindparam("b_person", type_=sa.Integer), local)
     )
     close = (
         sessions.update()
         .where(owner)
         .values(
-            finished_at=sa.bindparam("close_at", type_=sa.DateTime(timezone=True)),
-            stopped_reason=sa.bindparam("close_reason", type_=sa.String(200)),
+            finished_at=sa.bindparam("b_close_at", type_=sa.DateTime(timezone=True)),
+            stopped_reason=sa.bindparam("b_reason", type_=sa.String(200)),
         )
     )
-    known = sa.select(sa.literal(1)).where(owner)
-    return add, close, known
+    known = sa.select(sessions.c.id).where(owner)
+    return close, known
 
 
 def _params(item: EventWrite) -> dict[str, Any]:
-    return {
-        "event_id": item.event_id,
-        "session_id": item.session_id,
-        "person_id": item.person_id,
-        "kind": item.kind,
-        "step_index": item.step_index,
-        "at": item.at,
-        "data": item.data,
-    }
+    return {"b_session": item.session_id, "b_person": item.person_id}
+
+
+class _Raw:
+    """A statement compiled once for the writer's dialect and run on the driver's own cursor.
+
+    The writer runs a few statements per event and holds the GIL while it builds them; going
+    through SQLAlchemy's execution machinery each time would take that time from the event loop
+    serving the requests. The values get the very bind processing SQLAlchemy would give them.
+    """
+
+    def __init__(self, statement: Any, dialect: sa.Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.order: list[str] | None = (
+            list(compiled.positiontup) if compiled.positiontup is not None else None
+        )
+        self.names = list(compiled.binds)
+        self.processors: dict[str, Callable[[Any], Any]] = {}
+        for name, bind in compiled.binds.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                self.processors[name] = process
+
+    def params(self, values: dict[str, Any]) -> Any:
+        ready = {
+            name: (self.processors[name](values[name]) if name in self.processors else values[name])
+            for name in self.names
+        }
+        return [ready[name] for name in self.order] if self.order is not None else ready
+
+
+class _GroupInsert:
+    """One ``INSERT … SELECT … FROM (VALUES …) JOIN sessions … ON CONFLICT DO NOTHING
+    RETURNING id`` for a whole group: the join keeps only events whose session belongs to the
+    person, and the ids returned say which went in. One statement per group rather than one per
+    event: every call into the driver lets the event loop's thread take the GIL back, and the
+    group's requests wait for the slowest of those hand-overs."""
+
+    def __init__(self, dialect: sa.Dialect) -> None:
+        self.is_sqlite = dialect.name == "sqlite"
+        self._at = sa.DateTime(timezone=True).dialect_impl(dialect).bind_processor(dialect)
+        self._data = sa.JSON().dialect_impl(dialect).bind_processor(dialect)
+        self._sql: dict[int, str] = {}
+
+    def sql(self, size: int) -> str:
+        text = self._sql.get(size)
+        if text is None:
+            if self.is_sqlite:
+                first = "(?, ?, ?, ?, ?, ?, ?)"
+                row = first
+            else:
+                first = (
+                    "(%s::varchar, %s::varchar, %s::integer, %s::varchar, %s::integer, "
+                    "%s::timestamptz, %s::json)"
+                )
+                row = "(%s, %s, %s, %s, %s, %s, %s)"
+            rows = ", ".join([first] + [row] * (size - 1))
+            text = (
+                "WITH v (id, session_id, person_id, kind, step_index, at, data) AS "
+                f"(VALUES {rows}) "
+                "INSERT INTO session_events (id, session_id, person_id, kind, step_index, at, "
+                "data) "
+                "SELECT v.id, s.id, s.person_id, v.kind, v.step_index, v.at, v.data "
+                "FROM v JOIN sessions s ON s.id = v.session_id AND s.person_id = "
+                "coalesce(v.person_id, (SELECT min(people.id) FROM people)) "
+                "WHERE true ON CONFLICT (id) DO NOTHING RETURNING id"
+            )
+            self._sql[size] = text
+        return text
+
+    def params(self, items: list[EventWrite]) -> list[Any]:
+        at, data = self._at, self._data
+        flat: list[Any] = []
+        for item in items:
+            flat += (
+                item.event_id,
+                item.session_id,
+                item.person_id,
+                item.kind,
+                item.step_index,
+                at(item.at) if at else item.at,
+                data(item.data) if data else item.data,
+            )
+        return flat
 
 
 class EventWriter:
@@ -141,15 +193,23 @@ class EventWriter:
 
     def __init__(
         self,
-        connect: Callable[[], sa.Connection],
+        connect: Callable[[], Any],
+        dialect: sa.Dialect,
         lock: Any,
-        is_sqlite: bool,
         wrap_error: Callable[[sa.exc.OperationalError], BaseException],
     ) -> None:
         self._connect = connect
+        self._conn: Any = None  # the writer's own connection, opened on first use
+        self._is_sqlite = dialect.name == "sqlite"
+        self._is_disconnect: Callable[[Any], bool] = lambda exc: dialect.is_disconnect(
+            exc, None, None
+        )
         self._lock = lock
         self._wrap_error = wrap_error
-        self._add, self._close, self._known = _statements(is_sqlite)
+        close, known = _statements()
+        self._close, self._known = _Raw(close, dialect), _Raw(known, dialect)
+        self._group = _GroupInsert(dialect)
+        self._dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="supple-event-writer", daemon=True)
         self._thread.start()
@@ -160,14 +220,19 @@ class EventWriter:
         """Queue one event and wait, without blocking the event loop, until it is committed."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
-        self._queue.put(_Pending(item, loop, future))
+        self._put(_Pending(item, loop, future))
         return await future
 
     def write_now(self, item: EventWrite) -> Outcome:
         """The same for a caller outside an event loop (a thread of its own)."""
         future: Future[Outcome] = Future()
-        self._queue.put(_Pending(item, None, future))
+        self._put(_Pending(item, None, future))
         return future.result()
+
+    def _put(self, pending: _Pending) -> None:
+        if not self._thread.is_alive():
+            raise RuntimeError("the event writer is closed (the store was disposed)")
+        self._queue.put(pending)
 
     def close(self) -> None:
         if self._thread.is_alive():
@@ -177,6 +242,14 @@ class EventWriter:
     # --- the writer thread ----------------------------------------------------------------
 
     def _run(self) -> None:
+        try:
+            self._serve()
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _serve(self) -> None:
         while True:
             first = self._queue.get()
             if first is None:
@@ -203,7 +276,7 @@ class EventWriter:
             error: BaseException = self._wrap_error(exc)
             if len(group) == 1:
                 return [error]
-        except Exception as exc:  # noqa: BLE001 - handed to the caller, never lost
+        except Exception as exc:  # handed to the caller, never lost
             if len(group) == 1:
                 return [exc]
         # Something in the group failed and the whole group was rolled back: write each event
@@ -214,36 +287,78 @@ class EventWriter:
                 results.extend(self._transaction([pending.item]))
             except sa.exc.OperationalError as exc:
                 results.append(self._wrap_error(exc))
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 results.append(exc)
         return results
 
     def _transaction(self, items: list[EventWrite]) -> list[Outcome | BaseException]:
-        outcomes: list[Outcome | BaseException] = []
-        with self._lock, self._connect() as conn:
-            conn.info["immediate"] = True
+        """One short transaction on the writer's own connection, kept open between groups
+        (checking one out of the pool and back costs more than the group's statements)."""
+        with self._lock:
+            conn = self._conn if self._conn is not None else self._open()
+            cursor = conn.cursor()
             try:
-                with conn.begin():
-                    for item in items:
-                        params = _params(item)
-                        if conn.execute(self._add, params).first() is not None:
-                            if item.close_at is not None:
-                                conn.execute(
-                                    self._close,
-                                    {
-                                        "session_id": item.session_id,
-                                        "person_id": item.person_id,
-                                        "close_at": item.close_at,
-                                        "close_reason": item.close_reason,
-                                    },
-                                )
-                            outcomes.append(True)
-                        elif conn.execute(self._known, params).first() is not None:
-                            outcomes.append(False)
-                        else:
-                            outcomes.append(None)
+                if self._is_sqlite:
+                    self._driver(cursor.execute, "BEGIN IMMEDIATE")
+                outcomes: list[Outcome | BaseException] = list(self._group_outcomes(cursor, items))
+                self._driver(conn.commit)
+            except BaseException as exc:
+                self._abandon(conn, exc)
+                raise
             finally:
-                conn.info.pop("immediate", None)
+                cursor.close()
+        return outcomes
+
+    def _open(self) -> Any:
+        self._conn = self._connect()
+        return self._conn
+
+    def _abandon(self, conn: Any, exc: BaseException) -> None:
+        """Roll back; a connection that cannot even do that (or that the database dropped) is
+        thrown away, and the next group opens a new one."""
+        dropped = isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated
+        try:
+            conn.rollback()
+        except Exception:  # the connection is gone; a new one replaces it
+            dropped = True
+        if dropped:
+            conn.invalidate()
+            self._conn = None
+
+    def _driver(self, call: Callable[..., Any], *args: Any) -> Any:
+        """Call the driver, turning its errors into the exceptions SQLAlchemy raises."""
+        try:
+            return call(*args)
+        except self._dbapi_error as exc:
+            raise sa.exc.DBAPIError.instance(
+                str(args[0]) if args else call.__name__,
+                None,
+                exc,
+                self._dbapi_error,
+                connection_invalidated=self._is_disconnect(exc),
+            ) from exc
+
+    def _run_raw(self, cursor: Any, statement: _Raw, values: dict[str, Any]) -> Any:
+        self._driver(cursor.execute, statement.sql, statement.params(values))
+        return cursor
+
+    def _group_outcomes(self, cursor: Any, items: list[EventWrite]) -> list[Outcome]:
+        sql, params = self._group.sql(len(items)), self._group.params(items)
+        self._driver(cursor.execute, sql, params)
+        inserted = {row[0] for row in self._driver(cursor.fetchall)}
+        outcomes: list[Outcome] = []
+        for item in items:
+            if item.event_id in inserted:
+                inserted.discard(item.event_id)  # the same id twice in a group: once stored
+                if item.close_at is not None:
+                    values = _params(item)
+                    values.update(b_close_at=item.close_at, b_reason=item.close_reason)
+                    self._run_raw(cursor, self._close, values)
+                outcomes.append(True)
+            elif self._run_raw(cursor, self._known, _params(item)).fetchone() is not None:
+                outcomes.append(False)  # already stored (rare: a retry)
+            else:
+                outcomes.append(None)  # no such session for that person
         return outcomes
 
     @staticmethod
@@ -256,6 +371,8 @@ class EventWriter:
             if pending.loop is None:
                 future = pending.future
                 assert isinstance(future, Future)
+                if future.done():
+                    continue
                 if isinstance(result, BaseException):
                     future.set_exception(result)
                 else:
@@ -264,7 +381,5 @@ class EventWriter:
                 assert isinstance(pending.future, asyncio.Future)
                 by_loop.setdefault(pending.loop, []).append((pending.future, result))
         for loop, pairs in by_loop.items():
-            try:
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
                 loop.call_soon_threadsafe(_settle, pairs)
-            except RuntimeError:  # that loop has closed: nobody is waiting any more
-                pass

@@ -30,6 +30,10 @@ def create_person(store: Store, name: str | None = None) -> int:
 
 
 def get_profile(store: Store, person_id: int) -> Profile | None:
+    return store.memo(("profile", person_id), lambda: _load_profile(store, person_id))
+
+
+def _load_profile(store: Store, person_id: int) -> Profile | None:
     with store.read() as conn:
         row = conn.execute(sa.select(profiles).where(profiles.c.person_id == person_id)).first()
     if row is None:

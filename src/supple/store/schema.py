@@ -8,6 +8,10 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
+# The session events the adaptation rules read (store/history.py); the rest are the player's
+# own bookkeeping (paused, resumed, …).
+FACT_EVENTS = "kind IN ('step_completed', 'hurt_flagged')"
+
 people = sa.Table(
     "people",
     metadata,
@@ -68,6 +72,10 @@ session_events = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("data", sa.JSON, nullable=True),
     sa.Index("ix_session_events_session", "session_id", "step_index"),
+    # Migration 0002 also adds the partial index ix_session_events_person_facts (person_id, kind
+    # WHERE FACT_EVENTS). It is left out here on purpose: a postgresql_where argument makes
+    # SQLAlchemy import its PostgreSQL dialect when this module loads, which costs every CLI
+    # command ~50 ms, and these tables are created by the migrations, not from this metadata.
 )
 
 checkins = sa.Table(
@@ -83,6 +91,7 @@ checkins = sa.Table(
     sa.Column("values", sa.JSON, nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("person_id", "kind", "on_date", "subject", name="uq_checkins_one_per_day"),
+    sa.Index("ix_checkins_person_recorded", "person_id", "recorded_at"),
 )
 
 screen_answers = sa.Table(
@@ -96,6 +105,7 @@ screen_answers = sa.Table(
     sa.Column("question_id", sa.String(64), nullable=False),
     sa.Column("answer", sa.Boolean, nullable=False),
     sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_screen_answers_person", "person_id", "answered_at"),
 )
 
 clearances = sa.Table(
@@ -107,4 +117,5 @@ clearances = sa.Table(
     ),
     sa.Column("cleared_on", sa.Date, nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_clearances_person", "person_id", "recorded_at"),
 )

@@ -8,13 +8,14 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from supple.web.api import days, exercises, plan, sessions, wellbeing
 
+    # Routes are matched in order: the player's events and today come first (asked for most).
     return [
+        sessions.router,
         days.today,
         days.week,
         days.timeline,
         plan.router,
         exercises.router,
-        sessions.router,
         wellbeing.checkins,
         wellbeing.progress,
         wellbeing.screen,

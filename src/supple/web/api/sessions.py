@@ -82,6 +82,63 @@ def _row(ctx: Context, session_id: str) -> Any:
     return row
 
 
+# Registered first: routes are matched in order, and this one is asked for most often.
+_EVENT_ANSWERS: dict[int | str, dict[str, Any]] = {
+    201: {"description": "Stored now", "model": EventStored},
+    200: {"description": "That event id was already stored", "model": EventStored},
+    404: {"description": "No such session"},
+    422: {"description": "The body names the field and the reason"},
+}
+
+
+@router.post(
+    "/{session_id}/events",
+    status_code=201,
+    response_model=EventStored,
+    responses=_EVENT_ANSWERS,
+    openapi_extra={
+        "parameters": [
+            {"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": NewEvent.model_json_schema()}},
+        },
+    },
+)
+async def post_event(request: Request) -> Response:
+    """Store one event and answer once it is committed; 200 with ``stored: false`` when that id
+    was already stored.
+
+    The player posts one of these every few seconds, so this route is kept lean: the body is
+    validated straight from its bytes and the session id read from the path (the OpenAPI
+    document still describes both, through ``openapi_extra``), no dependency runs, and the
+    write is handed to the store's one writer, which commits a burst of events in one
+    transaction.
+    """
+    try:
+        body = NewEvent.model_validate_json(await request.body())
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False)
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
+    write = sessions.posted_event(
+        request.path_params["session_id"],
+        body.kind,
+        body.step_index,
+        person_id=None,
+        data=body.data,
+        event=body.id,
+        at=body.at,
+    )
+    stored = await sessions.record_posted(request.app.state.store, write)
+    content = b'{"id":' + json.dumps(body.id).encode() + b',"stored":'
+    return Response(
+        content + (b"true}" if stored else b"false}"),
+        status_code=201 if stored else 200,
+        media_type="application/json",
+    )
+
+
 @router.get("")
 def list_sessions(ctx: Ctx) -> list[dict[str, Any]]:
     """Every session with its counts, oldest first (``supple history --json``)."""
@@ -101,60 +158,6 @@ def start_session(request: Request, ctx: Ctx, body: NewSession) -> dict[str, Any
 @router.get("/{session_id}")
 def get_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
     return session_json(sessions.load(ctx, session_id))
-
-
-_EVENT_ANSWERS: dict[int | str, dict[str, Any]] = {
-    201: {"description": "Stored now", "model": EventStored},
-    200: {"description": "That event id was already stored", "model": EventStored},
-    404: {"description": "No such session"},
-    422: {"description": "The body names the field and the reason"},
-}
-
-
-@router.post(
-    "/{session_id}/events",
-    status_code=201,
-    response_model=EventStored,
-    responses=_EVENT_ANSWERS,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": NewEvent.model_json_schema()}},
-        }
-    },
-)
-async def post_event(request: Request, session_id: str) -> Response:
-    """Store one event and answer once it is committed; 200 with ``stored: false`` when that id
-    was already stored.
-
-    The player posts one of these every few seconds, so this route is kept lean: the body is
-    validated straight from its bytes (the OpenAPI document still describes it, through
-    ``openapi_extra``), no dependency runs, and the write is handed to the store's one writer,
-    which commits a burst of events in one transaction.
-    """
-    try:
-        body = NewEvent.model_validate_json(await request.body())
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False)
-        raise RequestValidationError(
-            [{**e, "loc": ("body", *e["loc"])} for e in errors]
-        ) from None
-    write = sessions.posted_event(
-        session_id,
-        body.kind,
-        body.step_index,
-        person_id=None,
-        data=body.data,
-        event=body.id,
-        at=body.at,
-    )
-    stored = await sessions.record_posted(request.app.state.store, write)
-    content = b'{"id":' + json.dumps(body.id).encode() + b',"stored":'
-    return Response(
-        content + (b"true}" if stored else b"false}"),
-        status_code=201 if stored else 200,
-        media_type="application/json",
-    )
 
 
 @router.post("/{session_id}/ratings")
