@@ -132,12 +132,17 @@ def test_a_day_can_be_chosen_within_the_program_week(ctx: services.Context) -> N
 def test_the_safety_gate_refuses_a_session_with_its_message(
     ctx: services.Context, started: Supple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "session_gate", lambda ctx, on: "see a clinician first")
-    with pytest.raises(sessions.SessionRefused, match="see a clinician first"):
+    from supple.core.safety import Block
+
+    block = Block("See a clinician first.", "clearance")
+    monkeypatch.setattr(services, "session_gate", lambda ctx, on: block)
+    with pytest.raises(sessions.SessionRefused, match="See a clinician first") as refused:
         sessions.start(ctx, sessions.plan_for(ctx, ON), ON)
+    assert refused.value.block == block
     result = started("start", "--auto", "--date", ON.isoformat())
     assert result.exit_code == 2
-    assert "see a clinician first" in result.output
+    assert "See a clinician first. When a clinician has seen you" in result.output
+    assert "supple screen --cleared" in result.output
     assert sessions.history(ctx) == []
 
 

@@ -55,7 +55,8 @@ def from_scratch(url: str) -> dict[str, Any]:
     try:
         ctx = services.local_context(store)
         body = day_json(services.day(ctx, TODAY))
-        body["gate"] = services.session_gate(ctx, TODAY)
+        block = services.session_gate(ctx, TODAY)
+        body["gate"] = block.as_json() if block else None
         return body
     finally:
         store.dispose()

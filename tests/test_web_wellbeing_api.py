@@ -172,3 +172,37 @@ def test_the_blocked_page_records_a_clearance_from_its_form(client: TestClient) 
 def test_a_clearance_in_the_future_is_refused_on_the_page(client: TestClient) -> None:
     response = client.post("/start/clearance", data={"cleared_on": "2099-01-01"})
     assert response.status_code == 422 and "future" in response.text
+
+
+def test_pain_that_has_not_settled_asks_the_screen_again_in_the_browser(
+    client: TestClient,
+) -> None:
+    """Rule 2 in the browser: a stop for pain, a worse next morning, then the screen again
+    (the page offers it, not a terminal command), and a clear screen re-opens sessions."""
+    client.post("/api/v1/checkins", json={"kind": "morning", "pain": 3, "stiffness": 3})
+    rated = client.post(
+        "/api/v1/checkins", json={"kind": "exercise", "exercise": "pelvic-tilts", "pain": 8}
+    )
+    assert rated.status_code == 201
+    later = "2026-11-05"
+    client.post(
+        "/api/v1/checkins",
+        json={"kind": "morning", "date": "2026-11-04", "pain": 6, "stiffness": 5},
+    )
+    gate = client.get(f"/api/v1/today?date={later}").json()["gate"]
+    assert gate["remedy"] == "screen" and "had not settled" in gate["reason"]
+    page = client.get(f"/?date={later}").text
+    assert 'href="/start?again=1"' in page and "supple screen" not in page
+    screen = client.get("/start?again=1", follow_redirects=False)
+    assert screen.status_code == 200 and "safety questions" in screen.text
+    answered = client.post(
+        "/start/screen", data={q.id: "no" for q in QUESTIONS}, follow_redirects=False
+    )
+    assert answered.headers["location"] == "/"  # not the first run: straight back to today
+    assert client.get(f"/api/v1/today?date={later}").json()["gate"] is None
+
+
+def test_a_red_flag_page_offers_the_clearance_form_not_a_command(client: TestClient) -> None:
+    client.post("/api/v1/screen", json={"answers": {**NO, "injury": True}})
+    page = client.get("/").text
+    assert 'action="/start/clearance"' in page and "supple screen" not in page

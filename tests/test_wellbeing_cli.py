@@ -52,7 +52,7 @@ def test_init_refuses_sessions_after_any_red_flag_yes_and_says_why(
     assert "supple screen --cleared" in flat(today.output)
     assert "Bird-Dog" not in today.output
     data = json.loads(supple("today", "--date", "2026-11-03", "--json").output)
-    assert data["gate"] is not None and "cleared" in data["gate"]
+    assert data["gate"] is not None and data["gate"]["remedy"] == "clearance"
 
 
 def test_a_clinicians_clearance_opens_sessions_again(supple: Supple) -> None:

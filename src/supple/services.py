@@ -16,6 +16,7 @@ from supple.core.day_plan import DayPlan, plan_day
 from supple.core.errors import InputError, NotFound, PlanError
 from supple.core.plan import Exercise, Program
 from supple.core.profile import Profile
+from supple.core.safety import Block
 from supple.core.schedule import week_dates
 from supple.core.timeline import Settings
 from supple.store import profiles
@@ -307,7 +308,7 @@ def day_estimates(program: Program) -> dict[int, int]:
 # --- hooks shared by the players and the safety rules ------------------------------------------
 
 
-def session_gate(ctx: Context, on: date) -> str | None:
+def session_gate(ctx: Context, on: date) -> Block | None:
     """Why no session may be offered on ``on`` (a red flag not yet cleared), or None.
 
     Every face that offers a session (``today``, ``start``, the web player) asks this first.

@@ -12,6 +12,7 @@ from typing import Any
 from supple import services
 from supple.core.day_plan import DayPlan
 from supple.core.errors import InputError, NotFound, SuppleError
+from supple.core.safety import Block
 from supple.core.schedule import week_dates
 from supple.core.timeline import Timeline, from_json, to_json
 from supple.services import Context
@@ -24,7 +25,14 @@ QUIT = "quit"
 
 
 class SessionRefused(SuppleError):
-    """No session may start now (a red flag waiting for clearance, or nothing to do)."""
+    """No session may start now (a red flag waiting for clearance, or nothing to do).
+
+    ``block`` is set when the safety gate refused, so a face can offer its own remedy.
+    """
+
+    def __init__(self, message: str, block: Block | None = None) -> None:
+        super().__init__(message)
+        self.block = block
 
 
 @dataclass
@@ -77,9 +85,9 @@ def plan_for(ctx: Context, on: date, day: int | None = None) -> DayPlan:
 def start(ctx: Context, plan: DayPlan, on: date) -> Session:
     """Open a session for ``on`` playing ``plan``'s timeline, after the safety gate agrees."""
     person = ctx.require_person()
-    refusal = services.session_gate(ctx, on)
-    if refusal:
-        raise SessionRefused(refusal)
+    block = services.session_gate(ctx, on)
+    if block:
+        raise SessionRefused(block.for_terminal(), block)
     if not plan.timeline.steps:
         raise SessionRefused(
             f"{on.isoformat()} is a rest day in your plan; choose a day with `--day N`"

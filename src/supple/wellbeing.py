@@ -29,8 +29,8 @@ from supple.core.pain import STOP_ADVICE, must_stop
 from supple.core.plan import Exercise, Program
 from supple.core.profile import Profile
 from supple.core.safety import (
-    HOW_TO_CONTINUE,
     QUESTIONS,
+    Block,
     Verdict,
     pain_settled,
     verdict,
@@ -106,24 +106,24 @@ def record_clearance(ctx: Context, cleared_on: date, today: date) -> None:
     screens.add_clearance(ctx.store, ctx.require_person(), cleared_on)
 
 
-def _flag_block(run: screens.ScreenRun) -> str:
+def _flag_block(run: screens.ScreenRun) -> Block:
     result = verdict(run.answers)
     listed = " ".join(f"“{q.text}”" for q in result.flagged)
     when = run.answered_at.date().isoformat()
-    return (
-        f"No session for now. On {when} you answered yes to: {listed} "
-        f"{result.advice} {HOW_TO_CONTINUE}"
+    return Block(
+        f"No session for now. On {when} you answered yes to: {listed} {result.advice}",
+        "clearance",
     )
 
 
-def gate(ctx: Context, on: date) -> str | None:
+def gate(ctx: Context, on: date) -> Block | None:
     """Why no session may be offered on ``on``, or None (see ``services.session_gate``)."""
     person = ctx.require_person()
     runs = screens.runs(ctx.store, person)
     if not runs:
-        return (
-            "No session yet: please answer the safety questions first with `supple screen` "
-            f"({len(QUESTIONS)} yes/no questions, about two minutes)."
+        return Block(
+            f"No session yet: please answer the safety questions first ({len(QUESTIONS)} of them).",
+            "screen",
         )
     cleared = screens.list_clearances(ctx.store, person)
     for run in reversed(runs):
@@ -134,7 +134,7 @@ def gate(ctx: Context, on: date) -> str | None:
     return _pain_stop_block(ctx, on, runs)
 
 
-def _pain_stop_block(ctx: Context, on: date, runs: list[screens.ScreenRun]) -> str | None:
+def _pain_stop_block(ctx: Context, on: date, runs: list[screens.ScreenRun]) -> Block | None:
     """Rule 2's second half: pain that stopped a session and has not settled in 24 hours
     brings the safety screen back before the next session."""
     person = ctx.require_person()
@@ -148,10 +148,9 @@ def _pain_stop_block(ctx: Context, on: date, runs: list[screens.ScreenRun]) -> s
     stop = stops[-1]
     stopped_on: date = stop.on_date
     if stopped_on == on:
-        return (
-            "You stopped today's session because of pain, so rest for the rest of the day. "
-            "Tomorrow, record your morning check-in (`supple checkin morning`) before the next "
-            "session."
+        return Block(
+            "You stopped today's session because of pain, so rest for the rest of the day.",
+            "rest",
         )
     mornings = {
         row.on_date: row.values
@@ -166,16 +165,17 @@ def _pain_stop_block(ctx: Context, on: date, runs: list[screens.ScreenRun]) -> s
     if any(run.answered_at > stop_time for run in runs):
         return None  # screened again since the stop (a "yes" there is handled by the gate)
     if after is None and on == stopped_on + timedelta(days=1):
-        return (
+        return Block(
             "Yesterday's session stopped because of pain. First tell Supple how you feel this "
-            "morning: `supple checkin morning --pain N --stiffness N`. If the pain has settled, "
-            "today's session is on; if not, Supple will ask the safety questions again."
+            "morning: if the pain has settled, today's session is on; if not, Supple will ask "
+            "the safety questions again.",
+            "morning",
         )
-    return (
+    return Block(
         f"The pain that stopped your session on {stopped_on.isoformat()} had not settled "
-        "24 hours later, so please answer the safety questions again before the next session: "
-        "`supple screen`. If the pain is getting worse, or you notice numbness or weakness, "
-        "contact a clinician."
+        "24 hours later, so please answer the safety questions again before the next session. "
+        "If the pain is getting worse, or you notice numbness or weakness, contact a clinician.",
+        "screen",
     )
 
 

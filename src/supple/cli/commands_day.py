@@ -25,12 +25,18 @@ def today(on: str | None, as_json: bool) -> None:
 
     ask_morning = wellbeing.morning_missing(ctx, when)
     if as_json:
-        emit_json({**day_json(plan), "gate": gate, "morning_checkin_missing": ask_morning})
+        emit_json(
+            {
+                **day_json(plan),
+                "gate": gate.as_json() if gate else None,
+                "morning_checkin_missing": ask_morning,
+            }
+        )
         return
     from supple.cli import render, render_wellbeing
 
     if gate:
-        render_wellbeing.gate(gate, plan.on)
+        render_wellbeing.gate(gate.for_terminal(), plan.on)
         return
     if ask_morning:
         render_wellbeing.morning_prompt()

@@ -96,9 +96,9 @@ def start(
         session = sessions.start(ctx, plan, when)
         title = f"Day {plan.slot.day} · {plan.title}"
     else:
-        refusal = services.session_gate(ctx, when)
-        if refusal:
-            fail(refusal)
+        block = services.session_gate(ctx, when)
+        if block:
+            fail(block.for_terminal())
         title = _title(ctx, session)
     checkin = _SessionCheckin(ctx, when, ask=interactive)
     if not session.completed and not session.skipped:

@@ -34,6 +34,37 @@ HOW_TO_CONTINUE = (
     "`supple screen --cleared YYYY-MM-DD` (the date you were cleared)."
 )
 
+Remedy = Literal["screen", "clearance", "morning", "rest"]
+
+# What lifts each kind of block, said for the terminal; the web pages show a form or a link
+# for the same remedy instead of a command.
+TERMINAL_REMEDIES: dict[Remedy, str] = {
+    "screen": "Run `supple screen` to answer them (yes or no each, about two minutes).",
+    "clearance": HOW_TO_CONTINUE,
+    "morning": "Record this morning's check-in first: `supple checkin morning --pain N "
+    "--stiffness N`.",
+    "rest": "Tomorrow, record your morning check-in (`supple checkin morning`) before the next "
+    "session.",
+}
+
+
+@dataclass(frozen=True)
+class Block:
+    """Why no session is offered now, and which remedy lifts it.
+
+    The reason is written for any face; each face says how to apply the remedy in its own
+    terms (a command in the terminal, a form or a link in the browser).
+    """
+
+    reason: str
+    remedy: Remedy
+
+    def for_terminal(self) -> str:
+        return f"{self.reason} {TERMINAL_REMEDIES[self.remedy]}"
+
+    def as_json(self) -> dict[str, str]:
+        return {"reason": self.reason, "remedy": self.remedy}
+
 
 @dataclass(frozen=True)
 class Question:

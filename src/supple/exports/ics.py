@@ -265,9 +265,9 @@ def export_calendar(
     profile = services.get_profile(ctx)
     services.parse_zone(profile.timezone)  # a zone this machine lacks: one clear line
     today = services.local_today(profile.timezone, moment)
-    refusal = services.session_gate(ctx, today)
-    if refusal:  # no reminders for sessions Supple would not offer
-        raise InputError(refusal)
+    block = services.session_gate(ctx, today)
+    if block:  # no reminders for sessions Supple would not offer
+        raise InputError(f"{block.reason} No calendar until sessions are offered again.")
     first, last = window(profile, start, today, options.weeks)
     days: list[DayPlan] = []
     on = first

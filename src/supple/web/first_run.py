@@ -26,7 +26,8 @@ def _today(request: Request, ctx: services.Context) -> date:
 
 @router.get("/start")
 def screen_page(request: Request, ctx: Ctx) -> Response:
-    if services.find_profile(ctx) and wellbeing.screened(ctx):
+    again = request.query_params.get("again") == "1"  # the screen asked again (rule 2)
+    if services.find_profile(ctx) and wellbeing.screened(ctx) and not again:
         return RedirectResponse("/", status_code=303)
     tiers = [
         (safety.TIER_TITLES[tier], [q for q in safety.QUESTIONS if q.tier == tier])
@@ -48,6 +49,7 @@ async def screen_answers(request: Request, ctx: Ctx) -> Response:
         services.init_profile(
             ctx, start_date=_today(request, ctx), session_time=None, timezone=None, plan_path=None
         )
+    first_time = not wellbeing.screened(ctx)
     result = wellbeing.record_screen(ctx, answers)
     if not result.clear:
         return render(
@@ -58,6 +60,8 @@ async def screen_answers(request: Request, ctx: Ctx) -> Response:
             verdict=result,
             today_iso=_today(request, ctx).isoformat(),
         )
+    if not first_time:  # asked again (rule 2): back to today, the baseline stands
+        return RedirectResponse("/", status_code=303)
     return RedirectResponse("/start/baseline", status_code=303)
 
 

@@ -263,6 +263,7 @@ def player_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
         "Session",
         plan=plan,
         gate=gate,
+        today_iso=when.isoformat(),
         data=data,
         figures={k: v for k, v in figures.items() if v},
     )

@@ -60,7 +60,8 @@ def get_today(request: Request, on: DateQuery = None) -> Response:
 
 def _today(ctx: Context, when: date) -> dict[str, Any]:
     body = day_json(services.day(ctx, when))
-    body["gate"] = services.session_gate(ctx, when)
+    block = services.session_gate(ctx, when)
+    body["gate"] = block.as_json() if block else None
     return body
 
 

@@ -140,7 +140,7 @@ def get_screen(request: Request, ctx: Ctx) -> dict[str, Any]:
             for q in safety.QUESTIONS
         ],
         "screened": wellbeing.screened(ctx),
-        "gate": wellbeing.gate(ctx, on),
+        "gate": _gate_json(ctx, on),
     }
 
 
@@ -164,4 +164,9 @@ def post_clearance(request: Request, ctx: Ctx, body: Clearance) -> dict[str, Any
     """Record the day a clinician said exercise is safe; the answer says if a block remains."""
     on = today_for(ctx, request.app.state.settings)
     wellbeing.record_clearance(ctx, body.cleared_on, on)
-    return {"cleared_on": body.cleared_on.isoformat(), "gate": wellbeing.gate(ctx, on)}
+    return {"cleared_on": body.cleared_on.isoformat(), "gate": _gate_json(ctx, on)}
+
+
+def _gate_json(ctx: Ctx, on: date) -> dict[str, str] | None:
+    block = wellbeing.gate(ctx, on)
+    return block.as_json() if block else None
