@@ -13,18 +13,12 @@ from supple.core.day_plan import DayPlan
 from supple.core.plan import Exercise, Program
 from supple.core.profile import Profile
 from supple.core.safety import DISCLAIMER
+from supple.core.wording import duration
 
 console = Console(highlight=False)
 
 
-def minutes(seconds: int) -> str:
-    """A duration as people say it: "45 s", "12 min", "1 h 05 min"."""
-    if seconds < 60:
-        return f"{seconds} s"
-    whole = round(seconds / 60)
-    if whole < 60:
-        return f"{whole} min"
-    return f"{whole // 60} h {whole % 60:02d} min"
+minutes = duration
 
 
 def _heading(plan: DayPlan) -> str:

@@ -19,7 +19,8 @@ from typing import Literal
 from supple.core.timeline import Step, Timeline
 
 Clock = Callable[[], float]
-EventKind = Literal[
+# What the player emits and adapters store; a cue is only said, never stored.
+RecordedKind = Literal[
     "step_started",
     "step_completed",
     "step_skipped",
@@ -27,10 +28,10 @@ EventKind = Literal[
     "resumed",
     "rest_adjusted",
     "hurt_flagged",
-    "cue",
     "session_finished",
     "session_stopped",
 ]
+EventKind = Literal[RecordedKind, "cue"]
 CueKind = Literal["start", "half", "end"]
 Status = Literal["ready", "running", "paused", "finished", "stopped"]
 

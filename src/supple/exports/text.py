@@ -4,16 +4,9 @@ calendar."""
 from __future__ import annotations
 
 from supple.core.day_plan import DayPlan
+from supple.core.wording import duration
 
-
-def duration(seconds: int) -> str:
-    """A duration as people say it: "45 s", "12 min", "1 h 05 min"."""
-    if seconds < 60:
-        return f"{seconds} s"
-    whole = round(seconds / 60)
-    if whole < 60:
-        return f"{whole} min"
-    return f"{whole // 60} h {whole % 60:02d} min"
+__all__ = ["duration", "item_lines"]
 
 
 def item_lines(plan: DayPlan) -> list[str]:

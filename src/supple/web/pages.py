@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from supple import services
 from supple.core.errors import NotFound, PlanError, SuppleError
+from supple.core.wording import duration
 from supple.services import Context
 from supple.web.deps import Ctx, DateQuery, resolve_date
 
@@ -20,11 +21,7 @@ router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
 
 
-def minutes(seconds: int) -> str:
-    """A duration as people say it, the same wording as the terminal."""
-    from supple.cli.render import minutes as say
-
-    return say(seconds)
+minutes = duration  # the same wording as the terminal, paper and calendar
 
 
 def render(request: Request, name: str, section: str, title: str, **context: Any) -> Response:

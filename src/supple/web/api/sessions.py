@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 from supple import services, sessions
 from supple.core import pain
 from supple.core.errors import NotFound
+from supple.core.player import RecordedKind
 from supple.core.timeline import to_json
 from supple.services import Context
 from supple.store import sessions as table
@@ -21,17 +22,7 @@ from supple.web.deps import Ctx, resolve_date
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
-EventKind = Literal[
-    "step_started",
-    "step_completed",
-    "step_skipped",
-    "paused",
-    "resumed",
-    "rest_adjusted",
-    "hurt_flagged",
-    "session_finished",
-    "session_stopped",
-]
+EventKind = RecordedKind  # the kinds a client may store: the player's own, less spoken cues
 
 
 class NewSession(BaseModel):
