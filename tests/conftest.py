@@ -98,3 +98,25 @@ def started(supple: Supple) -> Supple:
     )
     assert result.exit_code == 0, result.output
     return supple
+
+
+def ready_database(url: str) -> str:
+    """A database at ``url`` with a profile (day 1 on 2026-11-02, Paris) and a clear safety
+    screen: the state after a person's first run, which most web tests start from."""
+    from datetime import date
+
+    from supple import services, wellbeing
+    from supple.core.safety import QUESTIONS
+
+    store = open_store(url)
+    ctx = services.local_context(store)
+    services.init_profile(
+        ctx,
+        start_date=date(2026, 11, 2),
+        session_time="07:30",
+        timezone="Europe/Paris",
+        plan_path=None,
+    )
+    wellbeing.record_screen(ctx, {q.id: False for q in QUESTIONS})
+    store.dispose()
+    return url

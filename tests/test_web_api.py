@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from supple import planfile, services, wellbeing
-from supple.core.safety import QUESTIONS
-from supple.store.database import open_store
+from supple import planfile
 from supple.web import WebSettings, create_app
+from tests.conftest import ready_database
 
 TODAY = "2026-11-03"
 
@@ -22,17 +20,7 @@ TODAY = "2026-11-03"
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'web.db'}"
-    store = open_store(url)
-    ctx = services.local_context(store)
-    services.init_profile(
-        ctx,
-        start_date=date(2026, 11, 2),
-        session_time="07:30",
-        timezone="Europe/Paris",
-        plan_path=None,
-    )
-    wellbeing.record_screen(ctx, {q.id: False for q in QUESTIONS})
-    store.dispose()
+    ready_database(url)
     app = create_app(WebSettings(database_url=url, today=TODAY))
     with TestClient(app) as test_client:
         yield test_client

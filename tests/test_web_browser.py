@@ -9,18 +9,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from supple import services, wellbeing
 from supple.core.safety import QUESTIONS
-from supple.store.database import open_store
 from supple.store.schema import checkins, session_events, sessions
 from supple.web import WebSettings, create_app
+from tests.conftest import ready_database
 
 CHROMIUM = "/usr/bin/chromium"
 TODAY = "2026-11-03"
@@ -43,17 +41,7 @@ class Server:
 
         self.url = f"sqlite:///{db}"
         if profile:
-            store = open_store(self.url)
-            ctx = services.local_context(store)
-            services.init_profile(
-                ctx,
-                start_date=date(2026, 11, 2),
-                session_time="07:30",
-                timezone="Europe/Paris",
-                plan_path=None,
-            )
-            wellbeing.record_screen(ctx, {q.id: False for q in QUESTIONS})
-            store.dispose()
+            ready_database(self.url)
         self.app = create_app(WebSettings(database_url=self.url, today=TODAY))
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))

@@ -18,6 +18,7 @@ from supple.core.safety import QUESTIONS
 from supple.jsonview import day_json
 from supple.store.database import open_store
 from supple.web import WebSettings, create_app
+from tests.conftest import ready_database
 
 TODAY = date(2026, 11, 3)
 YESTERDAY = "2026-11-02"
@@ -27,17 +28,7 @@ NO = {q.id: False for q in QUESTIONS}
 @pytest.fixture
 def url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'web.db'}"
-    store = open_store(url)
-    ctx = services.local_context(store)
-    services.init_profile(
-        ctx,
-        start_date=date(2026, 11, 2),
-        session_time="07:30",
-        timezone="Europe/Paris",
-        plan_path=None,
-    )
-    wellbeing.record_screen(ctx, NO)
-    store.dispose()
+    ready_database(url)
     return url
 
 

@@ -4,16 +4,14 @@ same wellbeing functions as the CLI, 422 naming the field on bad input, 404 with
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from supple import services, wellbeing
 from supple.core.safety import QUESTIONS
-from supple.store.database import open_store
 from supple.web import WebSettings, create_app
+from tests.conftest import ready_database
 
 TODAY = "2026-11-03"
 NO = {q.id: False for q in QUESTIONS}
@@ -21,18 +19,8 @@ NO = {q.id: False for q in QUESTIONS}
 
 def _client(tmp_path: Path, *, profile: bool) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'web.db'}"
-    store = open_store(url)
     if profile:
-        ctx = services.local_context(store)
-        services.init_profile(
-            ctx,
-            start_date=date(2026, 11, 2),
-            session_time="07:30",
-            timezone="Europe/Paris",
-            plan_path=None,
-        )
-        wellbeing.record_screen(ctx, NO)
-    store.dispose()
+        ready_database(url)
     app = create_app(WebSettings(database_url=url, today=TODAY))
     with TestClient(app) as test_client:
         yield test_client
