@@ -15,7 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from supple.store.database import Store
-from supple.store.schema import session_events, sessions
+from supple.store.schema import FACT_KINDS, sessions
+from supple.store.sessions import events_of
 
 
 @dataclass
@@ -51,19 +52,7 @@ def session_facts(store: Store, person_id: int, until: date) -> SessionFacts:
         )
         if not rows:
             return facts
-        events = list(
-            conn.execute(
-                sa.select(
-                    session_events.c.session_id,
-                    session_events.c.kind,
-                    session_events.c.step_index,
-                    session_events.c.data,
-                ).where(
-                    (session_events.c.person_id == person_id)
-                    & session_events.c.kind.in_(("step_completed", "hurt_flagged"))
-                )
-            )
-        )
+        events = events_of(conn, person_id, FACT_KINDS)
     by_id = {row.id: row for row in rows}
     for row in rows:
         facts.dates.add(row.on_date)

@@ -10,7 +10,8 @@ metadata = sa.MetaData()
 
 # The session events the adaptation rules read (store/history.py); the rest are the player's
 # own bookkeeping (paused, resumed, …).
-FACT_EVENTS = "kind IN ('step_completed', 'hurt_flagged')"
+FACT_KINDS = ("step_completed", "hurt_flagged")
+FACT_EVENTS = "kind IN ({})".format(", ".join(f"'{kind}'" for kind in FACT_KINDS))
 
 people = sa.Table(
     "people",

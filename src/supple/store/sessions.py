@@ -141,17 +141,16 @@ def list_all(store: Store, person_id: int) -> tuple[list[Any], list[Any]]:
                 .order_by(sessions.c.on_date, sessions.c.started_at)
             )
         )
-        evs = list(
-            conn.execute(
-                sa.select(
-                    session_events.c.session_id,
-                    session_events.c.kind,
-                    session_events.c.step_index,
-                    session_events.c.data,
-                ).where(
-                    (session_events.c.person_id == person_id)
-                    & session_events.c.kind.in_(("step_completed", "step_skipped", "hurt_flagged"))
-                )
-            )
-        )
+        evs = events_of(conn, person_id, ("step_completed", "step_skipped", "hurt_flagged"))
     return rows, evs
+
+
+def events_of(conn: sa.Connection, person_id: int, kinds: tuple[str, ...]) -> list[Any]:
+    """A person's session events of the given kinds (session, kind, step and data)."""
+    query = sa.select(
+        session_events.c.session_id,
+        session_events.c.kind,
+        session_events.c.step_index,
+        session_events.c.data,
+    ).where((session_events.c.person_id == person_id) & session_events.c.kind.in_(kinds))
+    return list(conn.execute(query))
