@@ -194,3 +194,11 @@ def test_a_red_flag_page_offers_the_clearance_form_not_a_command(client: TestCli
     client.post("/api/v1/screen", json={"answers": {**NO, "injury": True}})
     page = client.get("/").text
     assert 'action="/start/clearance"' in page and "supple screen" not in page
+
+
+@pytest.mark.parametrize("path", ["/start/baseline", "/start/when"])
+def test_later_first_run_pages_send_an_unscreened_visitor_to_the_questions(
+    empty: TestClient, path: str
+) -> None:
+    response = empty.get(path, follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (303, "/start")

@@ -65,8 +65,17 @@ async def screen_answers(request: Request, ctx: Ctx) -> Response:
     return RedirectResponse("/start/baseline", status_code=303)
 
 
+def _screen_first(ctx: services.Context) -> Response | None:
+    """The later first-run pages make sense only once the safety questions are answered."""
+    if services.find_profile(ctx) is None or not wellbeing.screened(ctx):
+        return RedirectResponse("/start", status_code=303)
+    return None
+
+
 @router.get("/start/baseline")
 def baseline_page(request: Request, ctx: Ctx) -> Response:
+    if redirect := _screen_first(ctx):
+        return redirect
     return render(request, "start_baseline.html", "today", "Where you start", slots=range(SLOTS))
 
 
@@ -92,6 +101,8 @@ def _whole(value: Any, what: str) -> int:
 
 @router.get("/start/when")
 def when_page(request: Request, ctx: Ctx) -> Response:
+    if redirect := _screen_first(ctx):
+        return redirect
     profile = services.get_profile(ctx)
     return render(request, "start_when.html", "today", "When you train", profile=profile)
 
