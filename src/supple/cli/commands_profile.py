@@ -57,9 +57,8 @@ def init(
     profile = services.init_profile(
         ctx, start_date=start, session_time=at, timezone=zone, plan_path=plan_path
     )
-    render.profile_saved(profile, ctx.store.safe_url)
-    if screened is not None and not screened.clear:
-        click.echo("Remember: because of your answers above, no session is offered for now.")
+    blocked = screened is not None and not screened.clear
+    render.profile_saved(profile, ctx.store.safe_url, blocked=blocked)
 
 
 @click.command()

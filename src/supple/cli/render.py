@@ -171,10 +171,13 @@ def about(program: Program) -> None:
     console.print(Text(DISCLAIMER, style="italic"))
 
 
-def profile_saved(profile: Profile, where: str) -> None:
+def profile_saved(profile: Profile, where: str, *, blocked: bool = False) -> None:
     console.print(Text("Profile saved.", style="bold green"))
     console.print(f"  Day 1:        {profile.start_date.isoformat()}")
     console.print(f"  Session time: {profile.session_time} ({profile.timezone})")
     console.print(f"  Plan:         {profile.plan_name}")
     console.print(Text(f"  Data:         {where}", style="dim"))
-    console.print("Next: `supple today` shows today's session.")
+    if blocked:
+        console.print(Text("Because of your answers above, no session is offered for now.", "bold"))
+    else:
+        console.print("Next: `supple today` shows today's session.")
