@@ -103,3 +103,17 @@ def seed(ctx: Context) -> None:
                 person_id=person, cleared_on=START, recorded_at=at(START, 6, 10)
             )
         )
+
+
+def seeded_database(url: str) -> str:
+    """A database at ``url`` with a profile starting on ``START`` (Paris) and the seeded history."""
+    from supple.store.database import open_store
+
+    store = open_store(url)
+    ctx = services.local_context(store)
+    services.init_profile(
+        ctx, start_date=START, session_time="07:30", timezone="Europe/Paris", plan_path=None
+    )
+    seed(ctx)
+    store.dispose()
+    return url

@@ -17,9 +17,8 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
 
-from supple import planfile, services
+from supple import planfile
 from supple.core.outcomes import PsfsChange, pain_change
-from supple.store.database import open_store
 from tests import history
 from tests.conftest import Supple
 
@@ -28,17 +27,7 @@ TO = "2026-11-14"
 
 @pytest.fixture
 def seeded(supple: Supple, db_url: str) -> Iterator[Supple]:
-    store = open_store(db_url)
-    ctx = services.local_context(store)
-    services.init_profile(
-        ctx,
-        start_date=history.START,
-        session_time="07:30",
-        timezone="Europe/Paris",
-        plan_path=None,
-    )
-    history.seed(ctx)
-    store.dispose()
+    history.seeded_database(db_url)
     yield supple
 
 

@@ -12,26 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
 
-from supple import services
-from supple.store.database import open_store
 from supple.web import WebSettings, create_app
 from tests import history
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    url = f"sqlite:///{tmp_path / 'web.db'}"
-    store = open_store(url)
-    ctx = services.local_context(store)
-    services.init_profile(
-        ctx,
-        start_date=history.START,
-        session_time="07:30",
-        timezone="Europe/Paris",
-        plan_path=None,
-    )
-    history.seed(ctx)
-    store.dispose()
+    url = history.seeded_database(f"sqlite:///{tmp_path / 'web.db'}")
     app = create_app(WebSettings(database_url=url, today="2026-11-14"))
     with TestClient(app) as test_client:
         yield test_client
