@@ -183,3 +183,19 @@ def test_help_imports_no_command_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["exercise", "bird dog", "--figure", "/proc/no/such/figure.svg"],
+        ["figures", "--out", "/proc/no-such-folder"],
+    ],
+)
+def test_a_path_that_cannot_be_written_gets_one_line_and_exit_2(
+    supple: Supple, args: list[str]
+) -> None:
+    result = supple(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot use /proc/no")
+    assert "No such file or directory" in result.stderr

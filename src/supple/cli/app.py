@@ -60,6 +60,9 @@ def friendly(func: F) -> F:
             sys.exit(2)
         except SuppleError as exc:
             fail(str(exc))
+        except OSError as exc:  # a file or folder the person named cannot be read or written
+            where = f" {exc.filename}" if exc.filename else ""
+            fail(f"cannot use{where}: {exc.strerror or exc}")
 
     return wrapper  # type: ignore[return-value]
 
