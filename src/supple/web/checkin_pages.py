@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from supple import wellbeing
 from supple.charts import rating_chart
 from supple.core.errors import InputError
-from supple.web.deps import Ctx, today_for
-from supple.web.pages import _needs_first_run, render
+from supple.web.deps import Ctx, first_run_redirect, today_for
+from supple.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 KINDS = ("morning", "before", "after", "week")
@@ -32,8 +32,8 @@ def checkin_page(
     ctx: Ctx,
     kind: str = Query("morning", pattern="^(morning|before|after|week)$"),
 ) -> Response:
-    if _needs_first_run(ctx):
-        return RedirectResponse("/start", status_code=303)
+    if redirect := first_run_redirect(ctx):
+        return redirect
     baseline = wellbeing.psfs_baseline(ctx)
     return render(
         request, "checkin.html", "checkin", "Check-in", kind=kind, kinds=KINDS, baseline=baseline
@@ -70,8 +70,8 @@ async def checkin_save(request: Request, ctx: Ctx) -> Response:
 
 @router.get("/progress")
 def progress_page(request: Request, ctx: Ctx) -> Response:
-    if _needs_first_run(ctx):
-        return RedirectResponse("/start", status_code=303)
+    if redirect := first_run_redirect(ctx):
+        return redirect
     on = today_for(ctx, request.app.state.settings)
     report = wellbeing.progress_json(wellbeing.progress(ctx, on))
     mornings = report["mornings"]

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.responses import RedirectResponse
 
 from supple import services
 from supple.services import Context
@@ -66,3 +67,13 @@ def today_for(ctx: Context, settings: WebSettings) -> date:
 
 def resolve_date(request: Request, ctx: Context, on: date | None) -> date:
     return on or today_for(ctx, get_settings(request))
+
+
+def first_run_redirect(ctx: Context) -> RedirectResponse | None:
+    """Where a visitor without a profile or an answered safety screen must go first: every
+    page but the first-run ones asks this, so none is reachable before the screen."""
+    from supple import wellbeing
+
+    if services.find_profile(ctx) is None or not wellbeing.screened(ctx):
+        return RedirectResponse("/start", status_code=303)
+    return None

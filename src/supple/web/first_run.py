@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from supple import services, wellbeing
 from supple.core import safety
 from supple.core.errors import InputError
-from supple.web.deps import Ctx, today_for
+from supple.web.deps import Ctx, first_run_redirect, today_for
 from supple.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -65,16 +65,9 @@ async def screen_answers(request: Request, ctx: Ctx) -> Response:
     return RedirectResponse("/start/baseline", status_code=303)
 
 
-def _screen_first(ctx: services.Context) -> Response | None:
-    """The later first-run pages make sense only once the safety questions are answered."""
-    if services.find_profile(ctx) is None or not wellbeing.screened(ctx):
-        return RedirectResponse("/start", status_code=303)
-    return None
-
-
 @router.get("/start/baseline")
 def baseline_page(request: Request, ctx: Ctx) -> Response:
-    if redirect := _screen_first(ctx):
+    if redirect := first_run_redirect(ctx):
         return redirect
     return render(request, "start_baseline.html", "today", "Where you start", slots=range(SLOTS))
 
@@ -101,7 +94,7 @@ def _whole(value: Any, what: str) -> int:
 
 @router.get("/start/when")
 def when_page(request: Request, ctx: Ctx) -> Response:
-    if redirect := _screen_first(ctx):
+    if redirect := first_run_redirect(ctx):
         return redirect
     profile = services.get_profile(ctx)
     return render(request, "start_when.html", "today", "When you train", profile=profile)

@@ -15,7 +15,7 @@ from supple import services
 from supple.core.errors import NotFound, PlanError, SuppleError
 from supple.core.wording import duration
 from supple.services import Context
-from supple.web.deps import Ctx, DateQuery, resolve_date
+from supple.web.deps import Ctx, DateQuery, first_run_redirect, resolve_date
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
@@ -39,17 +39,11 @@ def heading(plan: Any) -> str:
     return f"{plan.on.strftime('%A %d %B %Y')} · {week} · Day {plan.slot.day}"
 
 
-def _needs_first_run(ctx: Context) -> bool:
-    from supple import wellbeing
-
-    return services.find_profile(ctx) is None or not wellbeing.screened(ctx)
-
-
 @router.get("/")
 @router.get("/today")
 def today_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
-    if _needs_first_run(ctx):
-        return RedirectResponse("/start", status_code=303)
+    if redirect := first_run_redirect(ctx):
+        return redirect
     when = resolve_date(request, ctx, on)
     plan = services.day(ctx, when)
     return render(
@@ -74,11 +68,13 @@ def _morning_due(ctx: Context, on: date) -> bool:
 
 @router.get("/week")
 def week_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
-    if _needs_first_run(ctx):
-        return RedirectResponse("/start", status_code=303)
+    if redirect := first_run_redirect(ctx):
+        return redirect
     when = resolve_date(request, ctx, on)
     days = services.week(ctx, when)
-    done = _done_dates(ctx)
+    from supple import sessions
+
+    done = _done_dates(sessions.history(ctx))
     status: dict[date, str] = {}
     for d in days:
         if d.on in done:
@@ -92,13 +88,11 @@ def week_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
     return render(request, "week.html", "week", "Week", days=days, on=when, status=status)
 
 
-def _done_dates(ctx: Context) -> set[date]:
+def _done_dates(history: list[dict[str, Any]]) -> set[date]:
     """Days with a session played to its end (the history's own record)."""
-    from supple import sessions
-
     return {
         date.fromisoformat(s["date"])
-        for s in sessions.history(ctx)
+        for s in history
         if s["finished_at"] and not s["stopped_reason"]
     }
 
@@ -110,10 +104,10 @@ def history_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
 
     from supple import sessions
 
-    if _needs_first_run(ctx):
-        return RedirectResponse("/start", status_code=303)
+    if redirect := first_run_redirect(ctx):
+        return redirect
     when = resolve_date(request, ctx, on)
-    done = _done_dates(ctx)
+    history = sessions.history(ctx)
     months = calendar.Calendar(firstweekday=0).monthdatescalendar(when.year, when.month)
     return render(
         request,
@@ -122,8 +116,8 @@ def history_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
         "History",
         weeks=months,
         month=when,
-        done=done,
-        sessions=list(reversed(sessions.history(ctx))),
+        done=_done_dates(history),
+        sessions=list(reversed(history)),
     )
 
 
@@ -232,8 +226,8 @@ def player_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
     """The full-screen player; the timeline is embedded so the page works offline once loaded."""
     from supple.jsonview import timeline_json
 
-    if _needs_first_run(ctx):
-        return RedirectResponse("/start", status_code=303)
+    if redirect := first_run_redirect(ctx):
+        return redirect
     when = resolve_date(request, ctx, on)
     gate = services.session_gate(ctx, when)
     plan = services.day(ctx, when)
