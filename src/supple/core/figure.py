@@ -491,11 +491,13 @@ VIEWS: Mapping[str, tuple[float, float]] = {
     "high": (0.0, 30.0),
     "front": (-90.0, 0.0),
     "front-high": (-90.0, 25.0),
-    "three-quarter": (-35.0, 20.0),
+    "three-quarter": (-60.0, 30.0),
     "top": (0.0, 70.0),
+    "above-side": (0.0, 45.0),
 }
 """Camera presets: (yaw, elevation) in degrees; "side" shows the person's right side, "top"
-looks down on a figure lying on the floor (knees dropping sideways read from above)."""
+looks down on a figure lying on the floor; "above-side" looks down at 45 degrees from the
+right, where knees bent up and knees dropped towards the camera read in one view."""
 
 LIMBS: Mapping[str, tuple[str, ...]] = {
     "trunk": ("lower_torso", "chest"),

@@ -31,6 +31,7 @@ _PARENT = {
     "lower_torso": "",
     "chest": "lower_torso",
     "neck": "chest",
+    "shoulders": "chest",
     **{
         f"{b}_{s}": p
         for s in ("r", "l")
@@ -48,6 +49,7 @@ _WIDTH = {
     "lower_torso": 19.0,
     "chest": 23.0,
     "neck": 8.0,
+    "shoulders": 9.0,
     "thigh": 13.0,
     "shin": 10.0,
     "foot": 6.0,
@@ -55,7 +57,9 @@ _WIDTH = {
     "forearm": 7.5,
     "hand": 6.0,
 }
-_ENDS = {name: (a, b) for name, a, b in BONES}
+_ENDS = {name: (a, b) for name, a, b in BONES} | {"shoulders": ("shoulder_l", "shoulder_r")}
+"""Each drawn segment's end points; the shoulder girdle joins the arms across the chest, so
+arms seen from the front or from above stay attached to the body."""
 _MARGIN = 6.0
 
 
@@ -153,6 +157,8 @@ def _layout(spec: FigureSpec) -> _Layout:
     x0, y0 = min(xs) - _MARGIN, min(ys) - _MARGIN
     box = (x0, y0, max(xs) + _MARGIN - x0, max(ys) + _MARGIN - y0)
     lit = frozenset(seg for limb in spec.highlight for seg in LIMBS[limb])
+    if "chest" in lit:
+        lit |= {"shoulders"}
     return _Layout(spec, frames, near, box, lit)
 
 
@@ -168,39 +174,60 @@ def _prop_points(spec: FigureSpec, x0: float, x1: float) -> list[tuple[float, fl
             top = props.bench[2] + CHAIR_BACK
             pts.append(project(spec.view, (props.bench[0], top, 0.0))[:2])
     if props.wall is not None:
-        pts.append(project(spec.view, (props.wall - 3, 175.0, 0.0))[:2])
+        top = _wall_height(spec)
+        zs = [p[2] for body in spec.bodies() for p in body.values()]
+        pts += [project(spec.view, (props.wall, top, z))[:2] for z in (min(zs), max(zs))]
     if props.bike:
         bb = props.bike[0]
         pts += [(bb - 74.0, -68.0), (bb + 94.0, 0.0), (bb + BIKE_BARS[0], -BIKE_BARS[1] - 4)]
     return pts
 
 
-def _poly(view: str, corners: Sequence[tuple[float, float, float]]) -> str:
-    pts = " ".join(f"{_n(x)},{_n(y)}" for x, y, _ in (project(view, c) for c in corners))
-    return f'<polygon points="{pts}"/>'
-
-
 CHAIR_BACK = 45.0
 """Height (cm) of a chair's backrest above its seat."""
 
+WALL_ABOVE = 15.0
+"""How far (cm) a wall reaches above the highest point of the figure."""
 
-def _raised_mat(lay: _Layout) -> str:
-    """A mat seen from above or in front: a thin band along its near edge.
 
-    Sized to the part of the body on the floor (not the picture's width), so a seated or
-    lying figure seen from above reads as resting on a thin mat, not standing before a block.
+def _wall_height(spec: FigureSpec) -> float:
+    return max(p[1] for body in spec.bodies() for p in body.values()) + WALL_ABOVE
+
+
+def _floor_patch(lay: _Layout) -> tuple[float, float, float, float]:
+    """The floor under the figure seen from above: (left, top, right, bottom) in SVG units.
+
+    The patch is a rectangle lined up with the camera, not with the room, so its edges are
+    level in every view: a standing figure seen from three-quarters stands on a level floor.
+    It spans the shadow of every body point near the floor, and the foot of a wall.
     """
-    view = lay.spec.view
-    low = [p for body in lay.spec.bodies() for p in body.values() if p[1] < 20]
-    xa, xb = min(p[0] for p in low) - 10, max(p[0] for p in low) + 10
-    za, zb = min(p[2] for p in low) - 10, max(p[2] for p in low) + 10
-    corners = [(xa, 0.0, za), (xb, 0.0, za), (xb, 0.0, zb), (xa, 0.0, zb)]
-    ends = sorted((project(view, c) for c in corners), key=lambda p: p[1])[-2:]
-    (ax, ay, _), (bx, by, _) = sorted(ends)
+    spec = lay.spec
+    low = [(p[0], 0.0, p[2]) for body in spec.bodies() for p in body.values() if p[1] < 20]
+    if spec.props.wall is not None:
+        low += [(spec.props.wall, 0.0, p[2]) for p in low]
+    shadows = [project(spec.view, p) for p in low]
+    rise = math.sin(math.radians(VIEWS[spec.view][1])) * 12
     return (
-        f'<path class="m" style="fill:none;stroke:currentColor" '
-        f'd="M{_n(ax)} {_n(ay)}L{_n(bx)} {_n(by)}" stroke-width="3"/>'
+        min(x for x, _, _ in shadows) - 12,
+        min(y for _, y, _ in shadows) - rise,
+        max(x for x, _, _ in shadows) + 12,
+        max(y for _, y, _ in shadows) + rise,
     )
+
+
+def _wall(lay: _Layout) -> str:
+    """The wall's face: a line seen edge-on from the side, a panel from anywhere else."""
+    spec = lay.spec
+    wall = spec.props.wall
+    assert wall is not None
+    top = _wall_height(spec)
+    if spec.view == "side":
+        return f'<path class="p" d="M{_n(wall - 2)} 0V{_n(-top)}" stroke-width="4"/>'
+    zs = [p[2] for body in spec.bodies() for p in body.values()]
+    za, zb = min(zs) - 15, max(zs) + 15
+    corners = [(wall, 0.0, za), (wall, 0.0, zb), (wall, top, zb), (wall, top, za)]
+    pts = " ".join(f"{_n(x)},{_n(y)}" for x, y, _ in (project(spec.view, c) for c in corners))
+    return f'<polygon class="m" points="{pts}"/>'
 
 
 def _props_svg(lay: _Layout) -> str:
@@ -208,16 +235,23 @@ def _props_svg(lay: _Layout) -> str:
     x0, _, w, _ = lay.box
     xa, xb = x0 + 4, x0 + w - 4
     out: list[str] = []
-    if spec.mat and VIEWS[view][1]:
-        out.append(_raised_mat(lay))
+    if spec.props.wall is not None:
+        out.append(_wall(lay))
+    if VIEWS[view][1]:
+        # Seen from above, the floor (or the mat) is a level band under the figure.
+        left, top, right, bottom = _floor_patch(lay)
+        if not spec.mat:
+            left, right = xa, xb  # the floor runs the width of the picture; a mat does not
+        out.append(
+            f'<rect class="{"m" if spec.mat else "m l"} g" x="{_n(left)}" y="{_n(top)}" '
+            f'width="{_n(right - left)}" height="{_n(bottom - top)}" rx="2"/>'
+        )
     elif spec.mat:
         out.append(
-            f'<rect class="m" x="{_n(xa)}" y="0" width="{_n(xb - xa)}" height="2.5" rx="1"/>'
+            f'<rect class="m g" x="{_n(xa)}" y="0" width="{_n(xb - xa)}" height="2.5" rx="1"/>'
         )
     else:
-        fx, fy, _ = project(view, (xa, 0, 0))
-        gx, gy, _ = project(view, (xb, 0, 0))
-        out.append(f'<path class="p" d="M{_n(fx)} {_n(fy)}L{_n(gx)} {_n(gy)}"/>')
+        out.append(f'<path class="p g" d="M{_n(xa)} 0H{_n(xb)}" stroke-width="2"/>')
     p = spec.props
     if p.bench:
         a, b, top = p.bench
@@ -226,8 +260,6 @@ def _props_svg(lay: _Layout) -> str:
             f'<path class="p" d="M{_n(a)} {_n(-top)}H{_n(b)}M{_n(a + 4)} {_n(-top)}V0'
             f'M{_n(b - 4)} {_n(-top)}V0{back}" stroke-width="5"/>'
         )
-    if p.wall is not None:
-        out.append(f'<path class="p" d="M{_n(p.wall - 2)} 0V-180" stroke-width="4"/>')
     if p.roller:
         cx, r = p.roller
         out.append(f'<circle class="p" cx="{_n(cx)}" cy="{_n(-r)}" r="{r:g}" stroke-width="3"/>')
@@ -313,11 +345,14 @@ class _Writer:
             )
             group += f"animation-name:{key}"
         if grows:
+            # A limb whose drawn length changes (it turns towards or away from the camera) is
+            # stretched along its own axis only, so its width stays the width of every other
+            # limb at every size; its round ends are circles that do not stretch (see node()).
             key = f"{self.prefix}{self.counter}"
             self.counter += 1
-            base = ln[0] or 1.0
-            self.keyframes.append(self._rule(key, lambda i: f"scale:{ln[i] / base:.2f} 1"))
-            line += f' vector-effect="non-scaling-stroke" style="animation-name:{key}"'
+            base = max(ln)
+            self.keyframes.append(self._rule(key, lambda i: f"scale:{ln[i] / base:.3f} 1"))
+            line = f' x2="{_n(base)}" style="animation-name:{key}"'
         attrs = (' class="a"' if "animation" in group else "") + (
             f' style="{group}"' if group else ""
         )
@@ -336,7 +371,18 @@ class _Writer:
         stops.append(f"100%{{{value(n)}}}")
         return f"@keyframes {key}{{{''.join(stops)}}}"
 
-    def node(self, name: str) -> str:
+    def _end_cap(self, name: str, cap: str) -> str:
+        """A stretching leaf's far end: the round cap carried along its tip by a translation."""
+        ln = self._values(name)[3]
+        if self.frame is not None:
+            return f'<g transform="translate({_n(ln[self.frame])} 0)">{cap}</g>'
+        key = f"{self.prefix}{self.counter}"
+        self.counter += 1
+        self.keyframes.append(self._rule(key, lambda i: f"translate:{_n(ln[i])}px 0"))
+        return f'<g class="a" style="animation-name:{key}">{cap}</g>'
+
+    def node(self, name: str, cap: str = "") -> str:
+        """One segment's group with its children; ``cap`` is the parent's end cap, if any."""
         lay = self.lay
         if name == "":
             attrs, _ = self._animate("")
@@ -346,44 +392,62 @@ class _Writer:
         base, _, side = name.rpartition("_")
         kind = base if side in ("r", "l") else name
         width = _WIDTH[kind]
-        far = bool(side in ("r", "l") and lay.near and side != lay.near)
+        lit = name in lay.lit
+        # The far side is drawn lighter and thinner, unless it is the limb that works.
+        far = bool(side in ("r", "l") and lay.near and side != lay.near and not lit)
         if far:
             width *= 0.85
-        classes = ["w"] if name in lay.lit else []
-        if "animation-name" in line:
-            classes.append("a")
+        stretches = "animation-name" in line
+        classes = (["w"] if lit else []) + (["a", "b"] if stretches else [])
         cls = f' class="{" ".join(classes)}"' if classes else ""
+        dot = f'<circle r="{width / 2:.3g}" class="h{" w" if lit else ""}"/>'
+        kids = _children(name, lay.near)
+        # Where a stretching segment ends, a child starting there carries its round cap.
+        at_end = [k for k in kids if _ENDS[k][0] == _ENDS[name][1]] if stretches else []
         if name == "neck":
             seg = (
                 f'<line x2="{_n(NECK)}" stroke-width="{_n(width)}"/>'
                 f'<circle cx="{_n(NECK + HEAD_R)}" r="{HEAD_R:g}" class="h"/>'
             )
         else:
-            seg = f'<line{line} stroke-width="{width:.3g}"{cls}/>'
-        if kind == "hand" and lay.spec.dumbbells:
-            seg += f'<path d="M{_n(self._values(name)[3][0])} -6v12" stroke-width="7"{cls}/>'
-        kids = _children(name, lay.near)
+            seg = (dot if stretches else "") + f'<line{line} stroke-width="{width:.3g}"{cls}/>'
+        lit_cls = ' class="w"' if lit else ""
+        bells = (
+            f'<path d="M0 -6v12" stroke-width="7"{lit_cls}/>'
+            if kind == "hand" and lay.spec.dumbbells
+            else ""
+        )
+        if stretches and not at_end:
+            seg += self._end_cap(name, dot + bells)
+        elif bells:
+            seg += f'<g transform="translate({_n(self._values(name)[3][0])} 0)">{bells}</g>'
+
+        def child(k: str) -> str:
+            return self.node(k, dot if k in at_end else "")
+
         if name == "chest":
-            inner = self.node(kids[0]) + seg + self.node("neck") + self.node(kids[2])
+            inner = child(kids[0]) + seg + child("shoulders") + child("neck") + child(kids[2])
         else:
-            inner = seg + "".join(self.node(c) for c in kids)
+            inner = seg + "".join(child(c) for c in kids)
         if far and kind in ("thigh", "upper_arm"):
             attrs = (
                 attrs.replace(' class="a"', ' class="a f"')
                 if ' class="a"' in attrs
                 else attrs + ' class="f"'
             )
-        return f"<g{attrs}>{inner}</g>"
+        return f"<g{attrs}>{cap}{inner}</g>"
 
 
 def _style(prefix: str, seconds: float, keyframes: Sequence[str]) -> str:
     s = f".{prefix}"
     return (
         f"<style>{s}{{fill:none;stroke:currentColor;stroke-linecap:round;stroke-linejoin:round}}"
-        f"{s} .h{{fill:currentColor;stroke:none}}"
+        f"{s} .h{{fill:currentColor;stroke:none}}{s} .b{{stroke-linecap:butt}}"
+        f"{s} .h.w{{fill:var(--supple-figure-accent,#e8590c)}}"
         f"{s} .f{{opacity:.5}}"
         f"{s} .w{{stroke:var(--supple-figure-accent,#e8590c)}}"
         f"{s} .p{{opacity:.4}}{s} .m{{fill:currentColor;stroke:none;opacity:.15}}"
+        f"{s} .l{{opacity:.07}}"
         f"{s} .a{{animation:{seconds:.3g}s ease-in-out infinite both}}"
         f"{s} .s{{display:none}}"
         f"@media (prefers-reduced-motion:reduce){{{s} .a{{animation:none}}"
