@@ -499,6 +499,17 @@ VIEWS: Mapping[str, tuple[float, float]] = {
 looks down on a figure lying on the floor; "above-side" looks down at 45 degrees from the
 right, where knees bent up and knees dropped towards the camera read in one view."""
 
+
+def toward_viewer(view: str) -> Vec:
+    """The unit vector from the figure towards the camera of ``view`` (world axes).
+
+    The renderer's depth axis: a body axis parallel to it is seen end-on, one at right angles
+    to it is seen at full length.
+    """
+    yaw, elev = (math.radians(a) for a in VIEWS[view])
+    return (-math.cos(elev) * math.sin(yaw), math.sin(elev), math.cos(elev) * math.cos(yaw))
+
+
 LIMBS: Mapping[str, tuple[str, ...]] = {
     "trunk": ("lower_torso", "chest"),
     **{

@@ -238,14 +238,19 @@ def _props_svg(lay: _Layout) -> str:
     if spec.props.wall is not None:
         out.append(_wall(lay))
     if VIEWS[view][1]:
-        # Seen from above, the floor (or the mat) is a level band under the figure.
+        # Seen from above, the floor is a faint level band under the figure, and a mat a thin
+        # level band along its near edge (a block under a seated figure would read as a seat).
         left, top, right, bottom = _floor_patch(lay)
-        if not spec.mat:
-            left, right = xa, xb  # the floor runs the width of the picture; a mat does not
-        out.append(
-            f'<rect class="{"m" if spec.mat else "m l"} g" x="{_n(left)}" y="{_n(top)}" '
-            f'width="{_n(right - left)}" height="{_n(bottom - top)}" rx="2"/>'
-        )
+        if spec.mat:
+            out.append(
+                f'<rect class="m g" x="{_n(left)}" y="{_n(bottom - 3)}" '
+                f'width="{_n(right - left)}" height="3" rx="1"/>'
+            )
+        else:
+            out.append(
+                f'<rect class="m l g" x="{_n(xa)}" y="{_n(top)}" '
+                f'width="{_n(xb - xa)}" height="{_n(bottom - top)}" rx="2"/>'
+            )
     elif spec.mat:
         out.append(
             f'<rect class="m g" x="{_n(xa)}" y="0" width="{_n(xb - xa)}" height="2.5" rx="1"/>'
@@ -400,7 +405,8 @@ class _Writer:
         stretches = "animation-name" in line
         classes = (["w"] if lit else []) + (["a", "b"] if stretches else [])
         cls = f' class="{" ".join(classes)}"' if classes else ""
-        dot = f'<circle r="{width / 2:.3g}" class="h{" w" if lit else ""}"/>'
+        width = float(f"{width:.3g}")  # as written, so a round end matches its line exactly
+        dot = f'<circle r="{width / 2:g}" class="h{" w" if lit else ""}"/>'
         kids = _children(name, lay.near)
         # Where a stretching segment ends, a child starting there carries its round cap.
         at_end = [k for k in kids if _ENDS[k][0] == _ENDS[name][1]] if stretches else []
