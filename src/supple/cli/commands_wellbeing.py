@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from supple.cli.app import context, date_option, emit_json, friendly, json_option
+from supple.cli.wrap import fit, prompt_suffix
 
 if TYPE_CHECKING:
     from datetime import date
@@ -34,17 +35,19 @@ def ask_screen(ctx: Context, answers_text: str | None) -> Verdict:
         answers = parse_answers(answers_text)
     else:
         click.echo(
-            "Before you start, a few safety questions. Answer y (yes) or n (no) about how things "
-            "are now. Any yes means a clinician should see you before you exercise."
+            fit(
+                "Before you start, a few safety questions. Answer y (yes) or n (no) about how "
+                "things are now. Any yes means a clinician should see you before you exercise."
+            )
         )
         answers = {}
         tier = None
         for number, question in enumerate(QUESTIONS, 1):
             if question.tier != tier:
                 tier = question.tier
-                click.echo(f"\n{TIER_TITLES[tier]}")
+                click.echo(fit(f"\n{TIER_TITLES[tier]}"))
             reply = click.prompt(
-                f"{number}/{len(QUESTIONS)} {question.text}",
+                fit(f"{number}/{len(QUESTIONS)} {question.text}", prompt_suffix(("y", "n"))),
                 type=click.Choice(["y", "n"], case_sensitive=False),
                 show_choices=True,
             )
@@ -91,8 +94,10 @@ def screen(
         when = services.parse_date(cleared, "--cleared")
         wellbeing.record_clearance(ctx, when, _today(ctx, on))
         click.echo(
-            f"Recorded: a clinician cleared you for exercise on {when.isoformat()}. "
-            "Sessions are offered again; start gently, and stop if anything feels wrong."
+            fit(
+                f"Recorded: a clinician cleared you for exercise on {when.isoformat()}. "
+                "Sessions are offered again; start gently, and stop if anything feels wrong."
+            )
         )
         return
     ask_screen(ctx, answers)
@@ -216,11 +221,14 @@ def _ask_psfs(baseline: dict[str, int] | None) -> dict[str, int]:
     from supple.core.outcomes import PSFS_MAX, PSFS_MIN
 
     scale = "0 = unable, 10 = as before the problem"
+    suffix = prompt_suffix()
     if baseline is not None:
-        return {name: click.prompt(f"{name} ({scale})", type=int) for name in baseline}
+        return {name: click.prompt(fit(f"{name} ({scale})", suffix), type=int) for name in baseline}
     click.echo(
-        f"Name {PSFS_MIN} to {PSFS_MAX} everyday activities your back or hips make hard "
-        "(for example: tie shoes, sit for an hour). Press Enter on an empty line when done."
+        fit(
+            f"Name {PSFS_MIN} to {PSFS_MAX} everyday activities your back or hips make hard "
+            "(for example: tie shoes, sit for an hour). Press Enter on an empty line when done."
+        )
     )
     names: list[str] = []
     while len(names) < PSFS_MAX:
@@ -230,7 +238,7 @@ def _ask_psfs(baseline: dict[str, int] | None) -> dict[str, int]:
                 break
             continue
         names.append(name.strip())
-    return {name: click.prompt(f"{name} ({scale})", type=int) for name in names}
+    return {name: click.prompt(fit(f"{name} ({scale})", suffix), type=int) for name in names}
 
 
 @click.command()
@@ -274,7 +282,9 @@ def init_screen(ctx: Context, answers_text: str | None) -> Verdict | None:
         return ask_screen(ctx, answers_text)
     except click.Abort:
         click.echo(
-            "\nThe safety questions were not answered, so no session will be offered until "
-            "they are: run `supple screen`."
+            fit(
+                "\nThe safety questions were not answered, so no session will be offered until "
+                "they are: run `supple screen`."
+            )
         )
         return None
