@@ -65,3 +65,16 @@ def test_the_safety_questions_never_split_a_word_at_any_terminal_width(
     for question in QUESTIONS:
         assert _flat(question.text) in flat
     assert re.search(r"\b(thi|blad)\n", asked) is None
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_session_check_in_questions_fit_the_terminal(db_url: str, width: int) -> None:
+    runner = CliRunner()
+    args = ["init", "--start-date", "2026-11-02", "--timezone", "Europe/Paris"]
+    assert runner.invoke(root, [*args, "--answers", ",".join("n" * len(QUESTIONS))]).exit_code == 0
+    env = {"COLUMNS": str(width)}
+    result = runner.invoke(root, ["checkin", "session"], input="2\n3\n2\n5\n", env=env)
+    assert result.exit_code == 0, result.output
+    asked = result.output[: result.output.rindex(": 5") + 3]
+    assert [line for line in asked.split("\n") if len(line) >= width] == []
+    assert "How hard was it (0 rest – 10 maximal effort)" in _flat(asked)

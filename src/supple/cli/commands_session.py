@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from supple.cli.app import context, date_option, emit_json, fail, friendly, json_option
+from supple.cli.wrap import fit, prompt_suffix
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -129,7 +130,9 @@ class _SessionCheckin:
             return given
         while True:
             answer = click.prompt(
-                f"{question} ({scale}, Enter to skip)", default="", show_default=False
+                fit(f"{question} ({scale}, Enter to skip)", prompt_suffix()),
+                default="",
+                show_default=False,
             )
             if not answer.strip():
                 return None

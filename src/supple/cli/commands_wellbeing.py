@@ -149,10 +149,11 @@ def session(
     ctx = context()
     when = _today(ctx, on)
     if all(v is None for v in (before_pain, before_stiffness, after_pain, rpe)):
-        before_pain = click.prompt("Pain before the session (0–10)", type=int)
-        before_stiffness = click.prompt("Stiffness before the session (0–10)", type=int)
-        after_pain = click.prompt("Pain after the session (0–10)", type=int)
-        rpe = click.prompt("How hard was it (0 rest – 10 maximal effort)", type=int)
+        room = prompt_suffix()
+        before_pain = click.prompt(fit("Pain before the session (0–10)", room), type=int)
+        before_stiffness = click.prompt(fit("Stiffness before the session (0–10)", room), type=int)
+        after_pain = click.prompt(fit("Pain after the session (0–10)", room), type=int)
+        rpe = click.prompt(fit("How hard was it (0 rest – 10 maximal effort)", room), type=int)
     replaced = wellbeing.record_session(
         ctx,
         when,
