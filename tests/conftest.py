@@ -19,6 +19,15 @@ PG_URL = os.environ.get("SUPPLE_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("SUPPLE_REQUIRE_POSTGRES") == "1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test may read or write the real user data folder: a test that forgets `db_url`
+    would otherwise share (and migrate) the developer's own database."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+        yield
+
+
 @pytest.fixture
 def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'supple.db'}"
