@@ -18,7 +18,17 @@ from typing import Any
 import yaml
 
 from supple.core.errors import PlanError, Problem
-from supple.core.plan import CATEGORIES, Day, Dose, Exercise, Prescription, Program, Tip, Variant
+from supple.core.plan import (
+    CATEGORIES,
+    PHASES,
+    Day,
+    Dose,
+    Exercise,
+    Prescription,
+    Program,
+    Tip,
+    Variant,
+)
 
 FORMAT = 1
 CYCLE_DAYS = 7
@@ -250,7 +260,7 @@ def _variant(check: _Checker, node: yaml.Node, what: str) -> Variant | None:
 
 
 def _exercise(check: _Checker, node: yaml.Node) -> Exercise | None:
-    fields = check.mapping(node, "exercise", _EXERCISE_KEYS, ("notes",))
+    fields = check.mapping(node, "exercise", _EXERCISE_KEYS, ("notes", "phases"))
     if fields is None or any(k not in fields for k in _EXERCISE_KEYS):
         return None
     before = len(check.problems)
@@ -280,10 +290,38 @@ def _exercise(check: _Checker, node: yaml.Node) -> Exercise | None:
         notes=check.text(fields["notes"], f"{what} notes", nullable=True)
         if "notes" in fields
         else None,
+        phases=_phases(check, fields, what) if "phases" in fields else (),
     )
     if len(check.problems) != before:
         return None
     return Exercise(**built)  # type: ignore[arg-type]
+
+
+def _phases(
+    check: _Checker, fields: dict[str, yaml.Node], what: str
+) -> tuple[tuple[str, int], ...]:
+    """``phases: {up: 1, hold: 1, down: 2}``: named parts of one rep, in order, that add up to
+    the tempo (so the player's phase and rep clocks cannot disagree)."""
+    node = fields["phases"]
+    parts = check.mapping(node, f"{what} phases", (), PHASES)
+    if not parts:
+        if parts is not None:
+            check.fail(node, f"{what} phases must name at least one phase ({', '.join(PHASES)})")
+        return ()
+    out = []
+    for name, value in parts.items():
+        seconds = check.integer(value, f"{what} phase '{name}'", high=60)
+        if seconds is not None:
+            out.append((name, seconds))
+    tempo_node = fields["tempo_seconds"]
+    total = sum(seconds for _, seconds in out)
+    tempo = tempo_node.value if isinstance(tempo_node, yaml.ScalarNode) else ""
+    if len(out) == len(parts) and tempo.isdigit() and total != int(tempo):
+        check.fail(
+            node,
+            f"{what} phases add up to {total} s but tempo_seconds is {tempo}; make them equal",
+        )
+    return tuple(out)
 
 
 def _is_kebab(ident: str) -> bool:

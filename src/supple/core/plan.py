@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Per = Literal["side", "leg"]
+PHASES = ("up", "down", "hold", "reach", "return", "tilt", "release", "open", "close")
 CATEGORIES = ("mobility", "stretch", "strength", "core", "recovery", "cardio", "breathing")
 
 
@@ -43,6 +44,9 @@ class Exercise:
     easier: Variant
     harder: Variant
     notes: str | None = None
+    # How one rep divides its tempo, in order ("up" 1 s, "hold" 1 s, "down" 2 s), so a player
+    # can name the phase being done; empty when a rep is one flowing movement.
+    phases: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,10 @@ class Step:
     cue_start: str
     cue_half: str | None
     cue_end: str | None
+    # A rep set: seconds per rep, and how each rep divides them (("up", 1), ("hold", 1), …), so
+    # every player counts "rep 4 of 10" and names the phase from the same facts.
+    rep_seconds: int | None = None
+    phases: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,13 @@ def to_json(timeline: Timeline) -> dict[str, Any]:
 
 
 def from_json(data: Mapping[str, Any]) -> Timeline:
-    return Timeline(steps=tuple(Step(**step) for step in data["steps"]))
+    """Steps stored before a field existed take its default; JSON's lists become tuples again."""
+    return Timeline(
+        steps=tuple(
+            Step(**{**step, "phases": tuple((str(n), int(s)) for n, s in step.get("phases", ()))})
+            for step in data["steps"]
+        )
+    )
 
 
 def _side_names(dose: Dose) -> list[str | None]:
@@ -176,6 +186,8 @@ def build(
                         else None
                     ),
                     cue_end=_last_seconds_cue(dose, settings),
+                    rep_seconds=None if is_hold else exercise.tempo_seconds,
+                    phases=() if is_hold else exercise.phases,
                 )
                 if side_no + 1 < len(sides):
                     other = sides[side_no + 1] or ""
