@@ -177,6 +177,11 @@ def test_a_whole_session_in_the_player_lands_in_history(page: Any, ready: Server
         page.evaluate("(b => b.hidden || b.click())(document.getElementById('done'))")
         page.clock.run_for(total * 1000 // 20)
     assert page.locator("#end-title").inner_text() == "Session done"
+    _inside(page, "#end-title", target=False)  # the check-in is on screen at once
+    _inside(page, "#after-form .pick:has(input[name=rpe][value='10'])", target=True)
+    summary = page.locator("#summary").inner_text()
+    assert "Hamstring" in summary and "Bird" in summary and "pain 2 out of 10" in summary
+    assert page.locator("#player").inner_text().count("✓") == 0
     page.locator("#after-form .pick:has(input[name=rpe][value='6'])").click()
     page.click("#after-form button[type=submit]")
     assert page.locator("#after-saved").inner_text() == "Saved. Thank you."
@@ -193,6 +198,12 @@ def test_a_whole_session_in_the_player_lands_in_history(page: Any, ready: Server
     page.goto(ready.base + "/history")
     assert page.locator(".badge.done").count() == 1
     assert page.locator(".calendar .done").count() == 1
+    page.goto(ready.base + "/")
+    assert "Today's session is done" in page.locator("#h-done").inner_text()
+    assert page.get_by_text("Start session").count() == 0
+    review = page.get_by_role("link", name="Review today's session")
+    review.click()
+    assert page.locator(page.url[page.url.index("#") :]).locator(".badge.done").count() == 1
 
 
 def test_events_made_offline_are_stored_once_when_back_online(page: Any, ready: Server) -> None:
@@ -280,3 +291,210 @@ def test_the_red_flag_stop_page_passes_axe_and_is_photographed(
     _answer_screen(page, fresh, yes="night-rest-pain")
     assert "clinician" in page.locator("[role=alert]").inner_text()
     _axe_and_photograph(browser, fresh, "/", name="red-flag-today")
+
+
+# --- the player on every screen, reps, keys and end states (issue 12, points 2 to 5) ---------
+
+SIZES = [(360, 640), (390, 844), (768, 1024), (1280, 800)]
+STEPS_JS = "JSON.parse(document.getElementById('data').textContent).steps"
+
+
+def _context(browser: Any, width: int = 390, height: int = 844, scheme: str = "light") -> Any:
+    return browser.new_context(
+        service_workers="block",
+        viewport={"width": width, "height": height},
+        color_scheme=scheme,
+    )
+
+
+def _inside(page: Any, selector: str, *, target: bool) -> None:
+    """The element is wholly on screen without scrolling, and big enough to tap when asked."""
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    assert box is not None, f"{selector} is not shown"
+    assert box["x"] >= 0 and box["y"] >= 0, (selector, box)
+    assert box["x"] + box["width"] <= size["width"] + 0.5, (selector, box, size)
+    assert box["y"] + box["height"] <= size["height"] + 0.5, (selector, box, size)
+    if target:
+        assert box["width"] >= 48 and box["height"] >= 48, (selector, box)
+
+
+def _start_player(page: Any, server: Server) -> None:
+    page.clock.install()
+    page.goto(server.base + "/play")
+    page.click("#start")
+    page.click("#before button[value=skip]")
+    page.wait_for_selector("#pause:not([hidden])")
+
+
+def _go_to_step(page: Any, kind: str, reps: bool | None = None) -> dict[str, Any]:
+    """Skip (with the → key) to the first step of that kind, answering no rating on the way."""
+    steps = page.evaluate(STEPS_JS)
+    target = next(
+        s for s in steps if s["kind"] == kind and (reps is None or (s["reps"] is not None) == reps)
+    )
+    for _ in range(len(steps)):
+        if page.locator("#rate").is_visible():
+            page.click("#rate-skip")
+        if int(page.evaluate("document.getElementById('player').dataset.step")) == target["index"]:
+            break
+        page.keyboard.press("ArrowRight")
+    assert int(page.evaluate("document.getElementById('player').dataset.step")) == target["index"]
+    return dict(target)
+
+
+def _assert_all_on_screen(page: Any, controls: list[str]) -> None:
+    assert page.evaluate("window.scrollY") == 0
+    for selector in ("#name", "#where", "#clock", "#cue"):
+        _inside(page, selector, target=False)
+    for selector in ["#leave", "label[for=voice]", *controls]:
+        _inside(page, selector, target=True)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_player_control_and_the_clock_fit_the_screen(
+    browser: Any, ready: Server, width: int, height: int
+) -> None:
+    context = _context(browser, width, height)
+    page = context.new_page()
+    page.clock.install()
+    page.goto(ready.base + "/play")
+    _assert_all_on_screen(page, ["#start"])
+    page.click("#start")
+    page.click("#before button[value=skip]")
+    page.wait_for_selector("#pause:not([hidden])")
+    live = ["#pause", "#back", "#skip", "#hurt"]
+    _assert_all_on_screen(page, live)
+    _go_to_step(page, "work", reps=True)
+    _assert_all_on_screen(page, [*live, "#done"])
+    _go_to_step(page, "rest")
+    _assert_all_on_screen(page, [*live, "#less", "#more"])
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_today_shows_start_without_scrolling(
+    browser: Any, ready: Server, width: int, height: int
+) -> None:
+    context = _context(browser, width, height)
+    page = context.new_page()
+    page.goto(ready.base + "/")
+    _inside(page, "a.btn.big", target=True)
+    assert page.locator("a.btn.big").inner_text() == "Start session"
+    context.close()
+
+
+def test_a_rep_set_counts_each_rep_at_tempo_and_names_its_phase(
+    browser: Any, ready: Server
+) -> None:
+    context = _context(browser)
+    page = context.new_page()
+    page.add_init_script(
+        """window.__spoken = []; window.__tones = 0;
+        speechSynthesis.speak = (u) => window.__spoken.push(u.text);
+        const make = AudioContext.prototype.createOscillator;
+        AudioContext.prototype.createOscillator = function () {
+          window.__tones++; return make.call(this);
+        };"""
+    )
+    _start_player(page, ready)
+    hold = _go_to_step(page, "work", reps=False)
+    assert page.locator("#unit").inner_text() == "seconds left"
+    page.clock.run_for(3000)
+    assert page.locator("#clock").inner_text() == str(hold["seconds"] - 3)  # holds count down
+    assert page.locator("#phase").is_hidden()
+    reps = _go_to_step(page, "work", reps=True)
+    assert reps["exercise_id"] == "pelvic-tilts" and reps["phases"] == [
+        ["tilt", 1],
+        ["hold", 1],
+        ["release", 2],
+    ]
+    per = reps["rep_seconds"] * 1000
+    assert page.locator("#unit").inner_text().startswith(f"rep 1 of {reps['reps']}")
+    tones = page.evaluate("window.__tones")
+    page.clock.run_for(3 * per + 500)
+    assert page.locator("#clock").inner_text() == "4"
+    unit = page.locator("#unit").inner_text()
+    left = reps["seconds"] - 3 * reps["rep_seconds"]
+    prefix, suffix = f"rep 4 of {reps['reps']} · ", " s left in this set"
+    assert unit.startswith(prefix) and unit.endswith(suffix), unit
+    assert int(unit[len(prefix) : -len(suffix)]) in (left, left - 1)  # the real clock moves too
+    assert page.locator("#phase").inner_text() == "Tilt"
+    page.clock.run_for(1000)
+    assert page.locator("#phase").inner_text() == "Hold"
+    page.clock.run_for(1000)
+    assert page.locator("#phase").inner_text() == "Release"
+    assert page.evaluate("window.__tones") - tones == 3  # a soft tick at reps 2, 3 and 4
+    assert {"2", "3", "4"} <= set(page.evaluate("window.__spoken"))
+    assert page.locator("#where").inner_text() == f"set 1 of {reps['sets']}"
+    assert "min left" in page.locator("#stepof").inner_text()
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.click("#done")  # finishing a set early stays possible
+    assert page.locator("#name").inner_text().startswith("Rest")
+    page.screenshot(path=str(SHOTS / "player-after-done.png"))
+    context.close()
+
+
+def test_keys_work_after_a_click_and_never_press_a_button_twice(
+    browser: Any, ready: Server
+) -> None:
+    context = _context(browser)
+    page = context.new_page()
+    _start_player(page, ready)
+    steps = page.evaluate(STEPS_JS)
+    page.click("#skip")
+    page.keyboard.press(" ")  # after a click: pauses, not a second skip
+    assert page.locator("#pause").inner_text() == "Resume"
+    assert page.locator("#cue").inner_text().startswith("Paused.")
+    page.clock.run_for(6000)
+    _wait_saved(page)
+    skipped = [row.step_index for row in ready.rows(session_events) if row.kind == "step_skipped"]
+    assert skipped == [0]
+    page.keyboard.press(" ")
+    assert page.locator("#pause").inner_text() == "Pause"
+    assert page.locator("#cue").inner_text() == steps[1]["cue_start"]  # not "Paused." any more
+    page.click("#pause")
+    page.click("#pause")
+    page.keyboard.press("ArrowLeft")  # after a click: back one step
+    assert page.locator("#cue").inner_text() == steps[0]["cue_start"]
+    page.keyboard.press("h")
+    page.locator("#rate").wait_for(state="visible")
+    page.click("#rate-skip")
+    page.focus("#voice")  # inside a form field the keys are the field's own
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#cue").inner_text() == steps[0]["cue_start"]
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(390, "light"), (1280, "dark")])
+def test_a_session_stopped_for_pain_says_so_why_and_what_to_do(
+    browser: Any, ready: Server, width: int, scheme: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = _context(browser, width, 844 if width == 390 else 800, scheme)
+    page = context.new_page()
+    _start_player(page, ready)
+    page.keyboard.press("ArrowRight")
+    page.click("#hurt")
+    page.locator("#rate .pick:has(input[value='8'])").click()
+    page.click("#rate-save")
+    page.locator("#end").wait_for(state="visible")
+    assert page.locator("#end-title").inner_text() == "Session stopped for pain"
+    assert "8 out of 10" in page.locator("#stop-why").inner_text()
+    assert "ends a session when pain reaches 8 out of 10" in page.locator("#stop-rule").inner_text()
+    assert "rest" in page.locator("#stop-advice").inner_text()
+    assert "clinician" in page.locator("#stop-advice").inner_text()
+    _inside(page, "#end-title", target=False)
+    shown = page.locator("#player").inner_text()
+    assert "✓" not in shown and "Next up" not in shown and "Session done" not in shown
+    assert page.evaluate("document.getElementById('progress').value") < page.evaluate(
+        "document.getElementById('progress').max"
+    )
+    results = Axe().run(page)
+    page.screenshot(path=str(SHOTS / f"player-stopped-{width}-{scheme}.png"), full_page=True)
+    assert results.violations_count == 0, results.generate_report()
+    context.close()

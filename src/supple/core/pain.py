@@ -16,6 +16,12 @@ STOP_ADVICE = (
     "in bladder or bowel control, contact a clinician."
 )
 
+# The rule above in words, for a person who has just been stopped by it.
+STOP_RULE = (
+    f"Supple ends a session when pain reaches {STOP_AT} out of 10, or when it feels sharp, "
+    "shooting, numb or tingling."
+)
+
 
 def must_stop(pain: int | None, quality: str | None = None) -> bool:
     """True when the session has to stop now because of this rating."""

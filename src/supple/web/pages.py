@@ -46,6 +46,8 @@ def today_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
         return redirect
     when = resolve_date(request, ctx, on)
     plan = services.day(ctx, when)
+    from supple import sessions
+
     return render(
         request,
         "today.html",
@@ -57,7 +59,16 @@ def today_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
         morning_due=_morning_due(ctx, when),
         today_iso=when.isoformat(),
         figures={i.exercise.id: _figure(i.exercise.id) for i in plan.items},
+        done=_done_on(sessions.history(ctx), when),
+        resumable=bool(sessions.find_unfinished(ctx, when)),
     )
+
+
+def _done_on(history: list[dict[str, Any]], on: date) -> dict[str, Any] | None:
+    """The day's session played to its end (the newest, should there be two), or None."""
+    day = on.isoformat()
+    finished = [s for s in history if s["date"] == day and s["finished_at"]]
+    return next((s for s in reversed(finished) if not s["stopped_reason"]), None)
 
 
 def _morning_due(ctx: Context, on: date) -> bool:
@@ -239,6 +250,7 @@ def player_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
         "stop_at": pain.STOP_AT,
         "alarming": sorted(pain.ALARMING),
         "stop_advice": pain.STOP_ADVICE,
+        "stop_rule": pain.STOP_RULE,
     }
     data = json.dumps({**timeline_json(plan), "rules": rules}).replace("</", "<\\/")
     figures: dict[str, str] = {}

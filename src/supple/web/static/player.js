@@ -16,6 +16,11 @@ let fired = new Set();
 let rating = null; // {exercise, name, hurt}
 let audio = null;
 let wake = null;
+let lastCue = ""; // what the cue line says when not paused: restored on resume
+let startedWall = null; // Date.now() at Start, for the time taken
+const outcome = new Map(); // step index -> "completed" | "skipped", for the summary
+const rated = new Map(); // exercise name -> "pain 3 out of 10"
+let stoppedBy = null; // {name, pain, quality} of the rating that stopped the session
 
 // --- ids and the outbox ------------------------------------------------------------------
 function newId() {
@@ -91,7 +96,10 @@ function emit(kind, stepIndex, extra) {
 const voiceBox = $("voice");
 const voicePick = $("voices");
 voiceBox.checked = localStorage.getItem("supple.voice") !== "off";
-voiceBox.addEventListener("change", () => localStorage.setItem("supple.voice", voiceBox.checked ? "on" : "off"));
+voiceBox.addEventListener("change", () => {
+  localStorage.setItem("supple.voice", voiceBox.checked ? "on" : "off");
+  if (!voiceBox.matches(":focus-visible")) voiceBox.blur(); // tapped: Space pauses again at once
+});
 function listVoices() {
   const voices = "speechSynthesis" in window ? speechSynthesis.getVoices() : [];
   voicePick.parentElement.hidden = voices.length < 2;
@@ -102,9 +110,9 @@ if ("speechSynthesis" in window) speechSynthesis.addEventListener("voiceschanged
 listVoices();
 voicePick.addEventListener("change", () => localStorage.setItem("supple.voiceName", voicePick.value));
 
-function say(text) {
-  $("cue").textContent = text;
+function speak(text, interrupt) {
   if (!voiceBox.checked || !("speechSynthesis" in window) || !text) return;
+  if (!interrupt && speechSynthesis.speaking) return; // a count never talks over a cue
   speechSynthesis.cancel();
   const u = new SpeechSynthesisUtterance(text);
   const v = speechSynthesis.getVoices().find((x) => x.name === voicePick.value);
@@ -112,17 +120,25 @@ function say(text) {
   speechSynthesis.speak(u);
 }
 
-function beep(high) {
+function say(text) {
+  lastCue = text;
+  $("cue").textContent = text;
+  speak(text, true);
+}
+
+function tone(freq, volume, length) {
   if (!audio) return;
   const osc = audio.createOscillator();
   const gain = audio.createGain();
-  osc.frequency.value = high ? 1320 : 880;
-  gain.gain.setValueAtTime(0.2, audio.currentTime);
-  gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.15);
+  osc.frequency.value = freq;
+  gain.gain.setValueAtTime(volume, audio.currentTime);
+  gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + length);
   osc.connect(gain).connect(audio.destination);
   osc.start();
-  osc.stop(audio.currentTime + 0.16);
+  osc.stop(audio.currentTime + length + 0.01);
 }
+const beep = (high) => tone(high ? 1320 : 880, 0.2, 0.15);
+const softTick = () => tone(660, 0.06, 0.05); // each new rep: heard, not startling
 
 async function keepAwake() {
   try {
@@ -144,10 +160,29 @@ function begin(at, how) {
   render(true);
 }
 
+// --- reps at tempo: which rep and which phase, from the step's own rep_seconds and phases ---
+function repAt(s, now) {
+  if (s.kind !== "work" || s.reps === null || !s.rep_seconds || deadline === null) return null;
+  const per = s.rep_seconds * 1000;
+  const elapsed = Math.max(0, now - startedAt);
+  const n = Math.min(s.reps, Math.floor(elapsed / per) + 1);
+  let into = (elapsed - (n - 1) * per) / 1000;
+  let phase = null;
+  for (const [name, seconds] of s.phases || []) {
+    phase = name;
+    if (into < seconds) break;
+    into -= seconds;
+  }
+  return { n, of: s.reps, phase };
+}
+
 function cues() {
   const s = step();
   const out = [];
   if (deadline === null) return out;
+  if (repAt(s, startedAt)) {
+    for (let n = 2; n <= s.reps; n++) out.push([startedAt + (n - 1) * s.rep_seconds * 1000, `rep${n}`, String(n)]);
+  }
   if (s.cue_half) out.push([startedAt + (deadline - startedAt) / 2, "half", s.cue_half]);
   if (s.cue_end && s.seconds > rules.last_seconds) out.push([deadline - rules.last_seconds * 1000, "end", s.cue_end]);
   for (let n = rules.last_seconds; n >= 1; n--) out.push([deadline - n * 1000, `beep${n}`, null]);
@@ -160,7 +195,9 @@ function tick() {
     for (const [due, name, text] of cues()) {
       if (!fired.has(name) && due <= now) {
         fired.add(name);
-        if (name.startsWith("beep")) beep(name === "beep1"); else say(text);
+        if (name.startsWith("beep")) beep(name === "beep1");
+        else if (name.startsWith("rep")) { softTick(); speak(text, false); }
+        else say(text);
       }
     }
     if (deadline === null || deadline > now) break;
@@ -176,6 +213,7 @@ function endsExercise(i) {
 
 function leave(kind, at) {
   const s = step();
+  outcome.set(s.index, kind === "step_completed" ? "completed" : "skipped");
   emit(kind, s.index, kind === "step_completed" ? { how: deadline === null || at < deadline ? "done" : "timer" } : null);
   const asks = endsExercise(idx);
   if (idx + 1 >= steps.length) {
@@ -188,23 +226,65 @@ function leave(kind, at) {
   if (asks) askPain(s, false);
 }
 
-function finish() {
-  status = "over";
-  emit("session_finished", null);
-  say("Session done. Well done.");
+function showEnd() {
+  summarise();
   $("end").hidden = false;
   render(true);
-  $("end-title").focus?.();
+  $("end-title").focus({ preventScroll: true });
+  $("end").scrollIntoView({ block: "start" });
+}
+
+function finish() {
+  status = "over";
+  view.dataset.end = "finished";
+  emit("session_finished", null);
+  say("Session done. Well done.");
+  showEnd();
 }
 
 function stopForPain(advice) {
   status = "over";
+  view.dataset.end = "stopped";
   emit("session_stopped", step().index, { reason: "pain" });
-  $("end-title").textContent = "Session stopped";
-  $("end-text").textContent = advice;
-  $("end").hidden = false;
+  $("end-title").textContent = "Session stopped for pain";
+  const felt = stoppedBy && stoppedBy.quality ? `, and it felt ${stoppedBy.quality}` : "";
+  $("stop-why").textContent = stoppedBy
+    ? `You rated ${stoppedBy.name} ${stoppedBy.pain} out of 10${felt}.`
+    : "You reported pain that means stopping.";
+  $("stop-rule").textContent = rules.stop_rule;
+  $("stop-advice").textContent = advice;
+  $("stopped").hidden = false;
+  $("end-text").textContent = "When you are ready, two quick answers help Supple set your next doses.";
   say("Stop here and rest.");
-  render(true);
+  showEnd();
+}
+
+// What was done, how long it took and what was rated: from this page's own record, so the
+// summary shows offline too.
+function summarise() {
+  const done = [];
+  const skipped = [];
+  const items = [...new Set(steps.filter((x) => x.kind === "work").map((x) => x.item))];
+  for (const item of items) {
+    const work = steps.filter((x) => x.kind === "work" && x.item === item);
+    const states = work.map((x) => outcome.get(x.index));
+    if (states.includes("completed")) done.push(work[0].exercise_name);
+    else if (states.includes("skipped")) skipped.push(work[0].exercise_name);
+  }
+  const minutes = startedWall === null ? 0 : Math.round((Date.now() - startedWall) / 60000);
+  const rows = [
+    ["Done", done.length ? done.join(", ") : "none"],
+    ["Skipped", skipped.length ? skipped.join(", ") : "none"],
+    ["Time", minutes < 1 ? "under a minute" : `${minutes} min`],
+    ["Rated", rated.size ? [...rated].map(([name, what]) => `${name}: ${what}`).join("; ") : "nothing"],
+  ];
+  $("summary").replaceChildren(...rows.flatMap(([term, text]) => {
+    const dt = document.createElement("dt");
+    const dd = document.createElement("dd");
+    dt.textContent = term;
+    dd.textContent = text;
+    return [dt, dd];
+  }));
 }
 
 function hold() { // freeze the clock, as a pause does, without recording a pause
@@ -236,6 +316,8 @@ $("rate").addEventListener("close", async () => {
   let advice = rules.stop_advice;
   if (value !== null && session) {
     const body = { exercise: r.exercise, pain: Number(value), hurt: r.hurt, quality: form.get("quality") || null };
+    rated.set(r.name, `pain ${body.pain} out of 10${body.quality ? `, ${body.quality}` : ""}`);
+    stoppedBy = { name: r.name, pain: body.pain, quality: body.quality };
     const url = `/api/v1/sessions/${session.id}/ratings`;
     try {
       const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(4000) });
@@ -301,13 +383,20 @@ async function start() {
   }
   steps = session.steps;
   idx = session.resume_point ?? 0;
+  startedWall = Date.now();
   status = "running";
   begin(performance.now(), session.resume_point ? "resume" : null);
 }
 
 function togglePause() {
-  if (status === "running") { status = "paused"; hold(); emit("paused", step().index); say("Paused."); }
-  else if (status === "paused") { unhold(); status = "running"; emit("resumed", step().index); }
+  if (status === "running") {
+    status = "paused"; hold(); emit("paused", step().index);
+    $("cue").textContent = "Paused. Press Resume or Space to carry on.";
+    speak("Paused.", true);
+  } else if (status === "paused") {
+    unhold(); status = "running"; emit("resumed", step().index);
+    $("cue").textContent = lastCue; // the cue of the step being done, not "Paused."
+  }
   render(true);
 }
 
@@ -353,12 +442,28 @@ function adjustRest(seconds) {
 
 $("start").addEventListener("click", askBefore);
 for (const name of Object.keys(actions)) $(name).addEventListener("click", actions[name]);
+
+// A button or the voice box clicked with a pointer gives its focus back to the page, so the
+// next Space or Enter is a shortcut, never a second press of what was clicked. A button reached
+// with Tab keeps its focus, and Space or Enter on it press that button only (the shortcut is not
+// run as well).
+view.addEventListener("click", (e) => {
+  const target = e.target.closest(".controls button, .bar label, .bar input");
+  if (target && e.detail > 0) document.activeElement?.blur();
+});
+
+const KEYS = { " ": "pause", ArrowRight: "skip", ArrowLeft: "back", Enter: "done", "+": "more", "=": "more", "-": "less", h: "hurt", H: "hurt" };
 document.addEventListener("keydown", (e) => {
-  if (e.target.closest("dialog, select, input") || e.ctrlKey || e.metaKey || e.altKey) return;
-  const key = { " ": "pause", ArrowRight: "skip", ArrowLeft: "back", Enter: "done", "+": "more", "=": "more", "-": "less", h: "hurt", H: "hurt" }[e.key];
-  if (e.key === "v" || e.key === "V") { voiceBox.click(); e.preventDefault(); return; }
-  if (status === "ready" && (e.key === " " || e.key === "Enter") && e.target === document.body) { e.preventDefault(); askBefore(); return; }
-  if (key && e.target.tagName !== "BUTTON") { e.preventDefault(); actions[key](); }
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const t = e.target instanceof Element ? e.target : document.body;
+  if (t.closest("dialog, input, select, textarea")) return; // typing and choosing stay theirs
+  const activates = e.key === " " || e.key === "Enter";
+  if (activates && t.closest("button, a")) return; // the focused control's own press, once
+  const name = KEYS[e.key];
+  if (e.repeat) { if (name || activates) e.preventDefault(); return; } // a held key acts once
+  if (e.key === "v" || e.key === "V") { e.preventDefault(); voiceBox.click(); return; }
+  if (status === "ready" && activates) { e.preventDefault(); askBefore(); return; }
+  if (name) { e.preventDefault(); actions[name](); }
 });
 
 // --- drawing -------------------------------------------------------------------------------
@@ -372,25 +477,47 @@ function showFigure(s) { // the current exercise's figure, on the side being wor
   $("figure").replaceChildren(...(t ? [t.content.cloneNode(true)] : []));
 }
 
+function minutesLeft(now) {
+  const current = deadline === null ? step().seconds : Math.max(0, (deadline - now) / 1000);
+  const later = steps.slice(idx + 1).reduce((sum, x) => sum + x.seconds, 0);
+  const m = Math.round((current + later) / 60);
+  return m >= 1 ? `about ${m} min left` : "under a minute left";
+}
+
+const UNIT = { ready: "seconds to get ready", switch: "seconds to switch", rest: "seconds of rest", transition: "seconds to get ready" };
+
 function render(force) {
   const s = step();
   const now = pausedAt ?? performance.now();
-  const clock = status === "ready"
-    ? String(s.seconds)
-    : deadline === null ? `${s.reps ?? ""}` : String(Math.max(0, Math.ceil((deadline - now) / 1000)));
-  const key = `${idx}|${status}|${clock}`;
+  const rep = status === "ready" || status === "over" ? null : repAt(s, now);
+  const left = deadline === null ? null : Math.max(0, Math.ceil((deadline - now) / 1000));
+  let clock = String(s.seconds);
+  let unit = "seconds";
+  if (status !== "ready") {
+    if (rep) { clock = String(rep.n); unit = `rep ${rep.n} of ${rep.of} · ${left} s left in this set`; }
+    else if (deadline === null) { clock = String(s.reps ?? ""); unit = s.reps ? "reps: press Done when the set is finished" : ""; }
+    else { clock = String(left); unit = s.kind === "work" ? "seconds left" : UNIT[s.kind]; }
+  }
+  const key = `${idx}|${status}|${clock}|${rep ? rep.phase : ""}|${left}`;
   if (!force && key === shown) return;
   shown = key;
   view.dataset.state = status;
   view.dataset.kind = s.kind;
-  $("clock").textContent = status === "over" ? "✓" : clock;
+  view.dataset.step = String(idx);
+  if (status === "over") return renderOver();
+  $("clock").textContent = clock;
+  $("unit").textContent = unit;
+  $("phase").hidden = !(rep && rep.phase);
+  $("phase").textContent = rep && rep.phase ? rep.phase[0].toUpperCase() + rep.phase.slice(1) : "";
   $("name").textContent = s.kind === "rest" ? `Rest · ${s.exercise_name}` : s.exercise_name;
   showFigure(s);
-  const sets = s.sets > 1 ? `Set ${s.set_no} of ${s.sets}` : "";
-  const reps = deadline === null && s.reps ? "reps: press Done when finished" : "";
-  $("where").textContent = [s.side, sets, reps].filter(Boolean).join(" · ");
-  $("progress").value = status === "over" ? steps.length : idx;
-  $("stepof").textContent = `Step ${idx + 1} of ${steps.length}`;
+  const sets = s.sets > 1 ? (s.kind === "rest" ? `set ${s.set_no + 1} of ${s.sets} next` : `set ${s.set_no} of ${s.sets}`) : "";
+  $("where").textContent = [s.side, sets].filter(Boolean).join(" · ") || "\u00a0";
+  $("progress").value = idx;
+  const items = steps.length ? steps[steps.length - 1].item + 1 : 0;
+  $("stepof").textContent = status === "ready"
+    ? `${data.title} · ${items} exercises · ${minutesLeft(now).replace(" left", "")}`
+    : `Exercise ${s.item + 1} of ${items} · ${minutesLeft(now)}`;
   const nxt = steps.slice(idx + 1).find((x) => x.kind === "work" && x.item !== s.item);
   $("next").textContent = nxt ? `Next up: ${nxt.exercise_name}` : "Last exercise";
   const on = live();
@@ -399,6 +526,13 @@ function render(force) {
   $("pause").textContent = status === "paused" ? "Resume" : "Pause";
   $("done").hidden = !(on && s.kind === "work" && (s.reps !== null || s.min_seconds !== null));
   $("less").hidden = $("more").hidden = !(on && s.kind === "rest");
+}
+
+function renderOver() { // the end: no clock, no controls; what happened and what comes now
+  const stopped = view.dataset.end === "stopped";
+  $("progress").value = stopped ? idx : steps.length;
+  $("stepof").textContent = stopped ? "Session stopped" : "Session finished";
+  for (const id of ["start", "pause", "back", "skip", "hurt", "done", "less", "more"]) $(id).hidden = true;
 }
 
 function loop() {
