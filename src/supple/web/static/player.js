@@ -276,7 +276,7 @@ function summarise() {
     ["Done", done.length ? done.join(", ") : "none"],
     ["Skipped", skipped.length ? skipped.join(", ") : "none"],
     ["Time", minutes < 1 ? "under a minute" : `${minutes} min`],
-    ["Rated", rated.size ? [...rated].map(([name, what]) => `${name}: ${what}`).join("; ") : "nothing"],
+    ["Rated", rated.size ? [...rated].map(([name, what]) => `${name}: ${what}`).join("\n") : "nothing"],
   ];
   $("summary").replaceChildren(...rows.flatMap(([term, text]) => {
     const dt = document.createElement("dt");
@@ -391,7 +391,7 @@ async function start() {
 function togglePause() {
   if (status === "running") {
     status = "paused"; hold(); emit("paused", step().index);
-    $("cue").textContent = "Paused. Press Resume or Space to carry on.";
+    $("cue").textContent = "Paused. Press Resume when you are ready.";
     speak("Paused.", true);
   } else if (status === "paused") {
     unhold(); status = "running"; emit("resumed", step().index);
@@ -498,6 +498,7 @@ function render(force) {
     else if (deadline === null) { clock = String(s.reps ?? ""); unit = s.reps ? "reps: press Done when the set is finished" : ""; }
     else { clock = String(left); unit = s.kind === "work" ? "seconds left" : UNIT[s.kind]; }
   }
+  if (status === "paused") unit = `Paused · ${unit}`;
   const key = `${idx}|${status}|${clock}|${rep ? rep.phase : ""}|${left}`;
   if (!force && key === shown) return;
   shown = key;
