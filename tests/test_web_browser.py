@@ -470,6 +470,8 @@ def test_keys_work_after_a_click_and_never_press_a_button_twice(
     page.focus("#voice")  # inside a form field the keys are the field's own
     page.keyboard.press("ArrowRight")
     assert page.locator("#cue").inner_text() == steps[0]["cue_start"]
+    page.goto(ready.base + "/")  # a session begun and left is offered again, not anew
+    assert page.locator("a.btn.big").inner_text() == "Resume session"
     context.close()
 
 

@@ -492,7 +492,7 @@ function render(force) {
   const rep = status === "ready" || status === "over" ? null : repAt(s, now);
   const left = deadline === null ? null : Math.max(0, Math.ceil((deadline - now) / 1000));
   let clock = String(s.seconds);
-  let unit = "seconds";
+  let unit = UNIT[s.kind] || "seconds";
   if (status !== "ready") {
     if (rep) { clock = String(rep.n); unit = `rep ${rep.n} of ${rep.of} · ${left} s left in this set`; }
     else if (deadline === null) { clock = String(s.reps ?? ""); unit = s.reps ? "reps: press Done when the set is finished" : ""; }
