@@ -85,7 +85,7 @@ def test_rep_steps_carry_the_tempo_and_phases_and_holds_carry_neither() -> None:
     for step in reps:
         exercise = program.catalog[step.exercise_id]
         assert step.rep_seconds == exercise.tempo_seconds
-        assert step.seconds == step.reps * exercise.tempo_seconds
+        assert step.reps is not None and step.seconds == step.reps * exercise.tempo_seconds
         assert step.phases == exercise.phases
     bird = next(s for s in reps if s.exercise_id == "bird-dog")
     assert bird.phases == (("reach", 1), ("hold", 2), ("return", 1))
