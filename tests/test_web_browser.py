@@ -467,6 +467,10 @@ def test_keys_work_after_a_click_and_never_press_a_button_twice(
     page.keyboard.press("h")
     page.locator("#rate").wait_for(state="visible")
     page.click("#rate-skip")
+    page.focus("#skip")  # a button reached from the keyboard: Enter presses it, once
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.getElementById('player').dataset.step") == "1"
+    page.keyboard.press("ArrowLeft")
     page.focus("#voice")  # inside a form field the keys are the field's own
     page.keyboard.press("ArrowRight")
     assert page.locator("#cue").inner_text() == steps[0]["cue_start"]
