@@ -24,10 +24,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from supple import services, sessions, wellbeing
+from supple import services
 from supple.cli.play import Runner
 from supple.core.player import Event
 from supple.core.safety import QUESTIONS
+from supple.services import Scope, sessions
 from supple.store.database import open_store
 
 
@@ -53,12 +54,16 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(f"sqlite:///{Path(folder) / 'bench.db'}")
-        ctx = services.local_context(store)
         start = date(2026, 11, 2)
-        services.init_profile(
-            ctx, start_date=start, session_time="07:30", timezone="UTC", plan_path=None
+        profile = services.init_profile(
+            Scope.local(store, None),
+            start_date=start,
+            session_time="07:30",
+            timezone="UTC",
+            plan_path=None,
         )
-        wellbeing.record_screen(ctx, {q.id: False for q in QUESTIONS})
+        ctx = Scope.local(store, profile.person_id)
+        services.record_screen(ctx, {q.id: False for q in QUESTIONS})
         on = date(2026, 11, 1 + args.day)
         plan = sessions.plan_for(ctx, on)
         session = sessions.start(ctx, plan, on)

@@ -234,17 +234,21 @@ def _measure(port: int, method: str, path: str, template: str | None = None) -> 
 
 
 def _prepare_supple(folder: Path) -> str:
-    from supple import services, wellbeing
+    from supple import services
     from supple.core.safety import QUESTIONS
+    from supple.services import Scope
     from supple.store.database import open_store
 
     url = f"sqlite:///{folder / 'supple.db'}"
     store = open_store(url)
-    ctx = services.local_context(store)
-    services.init_profile(
-        ctx, start_date=date(2026, 11, 2), session_time="07:30", timezone="UTC", plan_path=None
+    profile = services.init_profile(
+        Scope.local(store, None),
+        start_date=date(2026, 11, 2),
+        session_time="07:30",
+        timezone="UTC",
+        plan_path=None,
     )
-    wellbeing.record_screen(ctx, {q.id: False for q in QUESTIONS})
+    services.record_screen(Scope.local(store, profile.person_id), {q.id: False for q in QUESTIONS})
     store.dispose()
     return url
 

@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from supple.cli.main import cli as root
+from supple.services import Clock, Scope
 from supple.store.database import Store, open_store
+from supple.store.profiles import local_person
 
 PG_URL = os.environ.get("SUPPLE_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("SUPPLE_REQUIRE_POSTGRES") == "1"
@@ -109,23 +111,29 @@ def started(supple: Supple) -> Supple:
     return supple
 
 
+def local_scope(store: Store, clock: Clock | None = None) -> Scope:
+    """The scope the composition roots build for a personal install: the store's one person
+    acting for themself (tests are a composition root of their own)."""
+    return Scope.local(store, local_person(store), clock)
+
+
 def ready_database(url: str) -> str:
     """A database at ``url`` with a profile (day 1 on 2026-11-02, Paris) and a clear safety
     screen: the state after a person's first run, which most web tests start from."""
     from datetime import date
 
-    from supple import services, wellbeing
+    from supple import services
     from supple.core.safety import QUESTIONS
 
     store = open_store(url)
-    ctx = services.local_context(store)
-    services.init_profile(
-        ctx,
+    profile = services.init_profile(
+        local_scope(store),
         start_date=date(2026, 11, 2),
         session_time="07:30",
         timezone="Europe/Paris",
         plan_path=None,
     )
-    wellbeing.record_screen(ctx, {q.id: False for q in QUESTIONS})
+    services.record_screen(local_scope(store), {q.id: False for q in QUESTIONS})
+    assert profile.person_id == local_person(store)
     store.dispose()
     return url

@@ -9,10 +9,11 @@ export of it is the same bytes on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from supple import services
 from supple.core.timeline import to_json
-from supple.services import Context
+from supple.services import Scope
 from supple.store import checkins
 from supple.store import sessions as table
 from supple.store.schema import clearances, screen_answers
@@ -27,13 +28,18 @@ PSFS_LATER = {"tie shoes": 7, "sit for an hour": 5, "lift a child": 6}
 WEEKS = [(0, 5, PSFS_START), (11, 3, PSFS_LATER)]  # weekly check-ins: pain and the PSFS
 
 
+def upsert(*args: Any) -> None:
+    """A check-in as the app stores it, recorded now (as the app records it)."""
+    checkins.upsert(*args, at=datetime.now(UTC))
+
+
 def at(on: date, hour: int, minute: int = 0) -> datetime:
     return datetime(on.year, on.month, on.day, hour, minute, tzinfo=UTC)
 
 
-def seed(ctx: Context) -> None:
+def seed(ctx: Scope) -> None:
     """Write the history for the context's person (who must have a profile from START)."""
-    person = ctx.require_person()
+    person = ctx.require_subject()
     for offset, pain, stiffness, effort in DAYS:
         on = START + timedelta(days=offset)
         plan = services.day(ctx, on)
@@ -70,7 +76,7 @@ def seed(ctx: Context) -> None:
                 at=at(on, 6, 45),
                 data={"exercise": HURT[1]},
             )
-            checkins.upsert(
+            upsert(
                 ctx.store,
                 person,
                 "exercise",
@@ -79,12 +85,12 @@ def seed(ctx: Context) -> None:
                 HURT[1],
             )
         table.close(ctx.store, person, session_id, at=at(on, 6, 50), reason=None)
-        checkins.upsert(ctx.store, person, "morning", on, {"pain": pain, "stiffness": stiffness})
-        checkins.upsert(
+        upsert(ctx.store, person, "morning", on, {"pain": pain, "stiffness": stiffness})
+        upsert(
             ctx.store, person, "session", on, {"before_pain": pain, "after_pain": 2, "rpe": effort}
         )
     for offset, pain, psfs in WEEKS:
-        checkins.upsert(
+        upsert(
             ctx.store, person, "week", START + timedelta(days=offset), {"pain": pain, "psfs": psfs}
         )
     with ctx.store.write() as conn:
@@ -108,12 +114,16 @@ def seed(ctx: Context) -> None:
 def seeded_database(url: str) -> str:
     """A database at ``url`` with a profile starting on ``START`` (Paris) and the seeded history."""
     from supple.store.database import open_store
+    from tests.conftest import local_scope
 
     store = open_store(url)
-    ctx = services.local_context(store)
     services.init_profile(
-        ctx, start_date=START, session_time="07:30", timezone="Europe/Paris", plan_path=None
+        local_scope(store),
+        start_date=START,
+        session_time="07:30",
+        timezone="Europe/Paris",
+        plan_path=None,
     )
-    seed(ctx)
+    seed(local_scope(store))
     store.dispose()
     return url

@@ -36,7 +36,7 @@ def _session(store: Store, person: int) -> str:
     return session_id
 
 
-def _event(session_id: str, event_id: str, person: int | None = None, **more: object) -> EventWrite:
+def _event(session_id: str, event_id: str, person: int, **more: object) -> EventWrite:
     values: dict[str, object] = {"kind": "paused", "step_index": 0, "at": NOW, **more}
     return EventWrite(event_id=event_id, session_id=session_id, person_id=person, **values)  # type: ignore[arg-type]
 
@@ -47,12 +47,12 @@ def _stored(store: Store) -> list[str]:
 
 
 def test_a_burst_from_many_threads_stores_each_valid_event_once(any_store: Store) -> None:
-    person = profiles.create_person(any_store)
+    person = profiles.create_person(any_store, at=NOW)
     session_id = _session(any_store, person)
     ids = [uuid.uuid4().hex for _ in range(150)]
-    writes = [_event(session_id, i) for i in ids]
-    writes += [_event(session_id, i) for i in ids[:30]]  # sent twice
-    writes += [_event("no-such-session", uuid.uuid4().hex) for _ in range(20)]
+    writes = [_event(session_id, i, person) for i in ids]
+    writes += [_event(session_id, i, person) for i in ids[:30]]  # sent twice
+    writes += [_event("no-such-session", uuid.uuid4().hex, person) for _ in range(20)]
     with ThreadPoolExecutor(max_workers=16) as pool:
         outcomes = list(pool.map(any_store.events.write_now, writes))
     assert _stored(any_store) == sorted(ids)
@@ -65,19 +65,21 @@ def test_a_burst_from_many_threads_stores_each_valid_event_once(any_store: Store
 
 
 def test_an_event_for_another_persons_session_is_refused(any_store: Store) -> None:
-    first = profiles.create_person(any_store)
-    second = profiles.create_person(any_store)
+    first = profiles.create_person(any_store, at=NOW)
+    second = profiles.create_person(any_store, at=NOW)
     theirs = _session(any_store, second)
     assert any_store.events.write_now(_event(theirs, uuid.uuid4().hex, first)) is None
-    assert any_store.events.write_now(_event(theirs, uuid.uuid4().hex)) is None  # the local one
+    local = profiles.local_person(any_store)  # what the composition roots pass
+    assert local is not None
+    assert any_store.events.write_now(_event(theirs, uuid.uuid4().hex, local)) is None
     assert any_store.events.write_now(_event(theirs, uuid.uuid4().hex, second)) is True
 
 
 def test_one_bad_event_fails_alone(any_store: Store) -> None:
-    person = profiles.create_person(any_store)
+    person = profiles.create_person(any_store, at=NOW)
     session_id = _session(any_store, person)
-    good = [_event(session_id, uuid.uuid4().hex) for _ in range(40)]
-    bad = _event(session_id, None)  # type: ignore[arg-type]  # no id: refused by the database
+    good = [_event(session_id, uuid.uuid4().hex, person) for _ in range(40)]
+    bad = _event(session_id, None, person)  # type: ignore[arg-type]  # no id: refused by the database
     writes = [*good[:20], bad, *good[20:]]
     with ThreadPoolExecutor(max_workers=8) as pool:
         futures = [pool.submit(any_store.events.write_now, w) for w in writes]
@@ -88,11 +90,12 @@ def test_one_bad_event_fails_alone(any_store: Store) -> None:
 
 
 def test_a_finishing_event_closes_its_session_in_the_same_transaction(any_store: Store) -> None:
-    person = profiles.create_person(any_store)
+    person = profiles.create_person(any_store, at=NOW)
     session_id = _session(any_store, person)
     stop = _event(
         session_id,
         uuid.uuid4().hex,
+        person,
         kind="session_stopped",
         close_at=NOW,
         close_reason="pain 8",
@@ -113,16 +116,19 @@ def test_only_the_events_the_rules_read_change_todays_stamp(
     from supple.store.freshness import today_stamp
     from supple.store.history import session_facts
 
-    person = profiles.create_person(any_store)
+    person = profiles.create_person(any_store, at=NOW)
     profiles.save_profile(
-        any_store, Profile(person, date(2026, 11, 2), "07:30", "UTC", "Plan", None, None)
+        any_store,
+        Profile(person, date(2026, 11, 2), "07:30", "UTC", "Plan", None, None),
+        at=NOW,
+        actor=None,
     )
     session_id = _session(any_store, person)
-    before = today_stamp(any_store)
+    before = today_stamp(any_store, person)
     facts_before = session_facts(any_store, person, date(2026, 11, 3))
-    write = _event(session_id, uuid.uuid4().hex, kind=kind, data={"exercise": "bird-dog"})
+    write = _event(session_id, uuid.uuid4().hex, person, kind=kind, data={"exercise": "bird-dog"})
     assert any_store.events.write_now(write) is True
-    assert (today_stamp(any_store) != before) is changes
+    assert (today_stamp(any_store, person) != before) is changes
     facts_after = session_facts(any_store, person, date(2026, 11, 3))
     if not changes:  # the stamp may stay only when what the rules read stayed too
         assert (facts_after.done, facts_after.hurt) == (facts_before.done, facts_before.hurt)

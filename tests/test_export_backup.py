@@ -4,6 +4,7 @@ identical, an import that is all or nothing, and spreadsheets that hold every re
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -17,30 +18,34 @@ import sqlalchemy as sa
 from supple import services
 from supple.core.errors import InputError
 from supple.exports import backup
-from supple.services import Context
+from supple.services import FixedClock, Scope
 from supple.store import backup as rows
 from supple.store.database import Store, open_store
 from supple.store.schema import checkins, people, sessions
 from tests import history
-from tests.conftest import Supple
+from tests.conftest import Supple, local_scope
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
-def _person(store: Store) -> Context:
-    ctx = services.local_context(store)
+def fixed(scope: Scope) -> Scope:
+    """The same scope with the clock stopped at ``NOW``, so two exports compare equal."""
+    return dataclasses.replace(local_scope(scope.store), clock=FixedClock(NOW))
+
+
+def _person(store: Store) -> Scope:
     services.init_profile(
-        ctx,
+        local_scope(store),
         start_date=history.START,
         session_time="07:30",
         timezone="Europe/Paris",
         plan_path=None,
     )
-    return ctx
+    return local_scope(store)
 
 
 @pytest.fixture
-def source(tmp_path: Path) -> Iterator[Context]:
+def source(tmp_path: Path) -> Iterator[Scope]:
     store = open_store(f"sqlite:///{tmp_path / 'source.db'}")
     ctx = _person(store)
     history.seed(ctx)
@@ -57,12 +62,12 @@ def _counts(store: Store) -> dict[str, int]:
 
 
 def test_a_backup_restored_into_an_empty_database_exports_identically(
-    source: Context, any_store: Store
+    source: Scope, any_store: Store
 ) -> None:
-    first = backup.export_data(source, now=NOW)
-    target = services.local_context(any_store)
+    first = backup.export_data(fixed(source))
+    target = local_scope(any_store)
     done = backup.import_data(target, json.dumps(first), "backup.json")
-    again = backup.export_data(target, now=NOW)
+    again = backup.export_data(fixed(target))
     assert again == first
     assert done.added == {
         "profile": 1,
@@ -76,8 +81,8 @@ def test_a_backup_restored_into_an_empty_database_exports_identically(
     assert first["plan"]["text"].startswith("# The bundled program")
 
 
-def test_the_backup_holds_every_kind_of_record(source: Context) -> None:
-    data = backup.export_data(source, now=NOW)
+def test_the_backup_holds_every_kind_of_record(source: Scope) -> None:
+    data = backup.export_data(fixed(source))
     assert data["profile"]["timezone"] == "Europe/Paris"
     assert [s["on_date"] for s in data["sessions"]][:2] == ["2026-11-02", "2026-11-03"]
     hurt = [e for s in data["sessions"] for e in s["events"] if e["kind"] == "hurt_flagged"]
@@ -96,7 +101,7 @@ def test_the_backup_holds_every_kind_of_record(source: Context) -> None:
 
 
 def test_the_cli_round_trip_gives_back_the_same_file(
-    source: Context, supple: Supple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    source: Scope, supple: Supple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second = tmp_path / "first.json", tmp_path / "second.json"
     monkeypatch.setenv("SUPPLE_DATABASE_URL", source.store.url)
@@ -113,9 +118,9 @@ def test_the_cli_round_trip_gives_back_the_same_file(
 
 
 def test_an_import_into_a_database_in_use_is_refused_and_changes_nothing(
-    source: Context, tmp_path: Path
+    source: Scope, tmp_path: Path
 ) -> None:
-    text = backup.export_json(source, now=NOW)
+    text = backup.export_json(fixed(source))
     store = open_store(f"sqlite:///{tmp_path / 'used.db'}")
     ctx = _person(store)
     before = _counts(store)
@@ -126,9 +131,9 @@ def test_an_import_into_a_database_in_use_is_refused_and_changes_nothing(
 
 
 def test_a_merge_adds_only_what_is_missing_and_keeps_the_profile(
-    source: Context, tmp_path: Path
+    source: Scope, tmp_path: Path
 ) -> None:
-    data = backup.export_data(source, now=NOW)
+    data = backup.export_data(fixed(source))
     store = open_store(f"sqlite:///{tmp_path / 'used.db'}")
     ctx = _person(store)
     services.init_profile(ctx, start_date=None, session_time="18:00", timezone=None, plan_path=None)
@@ -139,13 +144,13 @@ def test_a_merge_adds_only_what_is_missing_and_keeps_the_profile(
     assert done.added["checkins"] == 18 and done.kept["checkins"] == 5
     assert done.kept["profile"] == 1
     assert services.get_profile(ctx).session_time == "18:00"
-    merged = backup.export_data(ctx, now=NOW)
+    merged = backup.export_data(fixed(ctx))
     assert merged["sessions"] == data["sessions"] and merged["checkins"] == data["checkins"]
     store.dispose()
 
 
-def test_a_merge_that_fails_half_way_writes_nothing(source: Context, tmp_path: Path) -> None:
-    data = backup.export_data(source, now=NOW)
+def test_a_merge_that_fails_half_way_writes_nothing(source: Scope, tmp_path: Path) -> None:
+    data = backup.export_data(fixed(source))
     store = open_store(f"sqlite:///{tmp_path / 'used.db'}")
     ctx = _person(store)
     with store.write() as conn:  # someone else on the server already has this session id
@@ -220,7 +225,7 @@ BAD_FILES: list[tuple[str, Callable[[str], str], str]] = [
 
 @pytest.mark.parametrize(("name", "spoil", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
 def test_a_bad_import_file_is_refused_in_one_line_and_changes_nothing(
-    source: Context,
+    source: Scope,
     supple: Supple,
     tmp_path: Path,
     db_url: str,
@@ -229,7 +234,7 @@ def test_a_bad_import_file_is_refused_in_one_line_and_changes_nothing(
     message: str,
 ) -> None:
     file = tmp_path / f"{name}.json"
-    file.write_text(spoil(backup.export_json(source, now=NOW)))
+    file.write_text(spoil(backup.export_json(fixed(source))))
     result = supple("import", str(file))
     assert result.exit_code == 2
     assert message in result.output
@@ -249,7 +254,7 @@ def _csv(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_the_sessions_csv_has_a_row_per_session_and_names_what_hurt(source: Context) -> None:
+def test_the_sessions_csv_has_a_row_per_session_and_names_what_hurt(source: Scope) -> None:
     table = _csv(backup.sessions_csv(source))
     assert len(table) == 10
     assert table[0]["date"] == "2026-11-02" and table[0]["day"] == "1"
@@ -257,7 +262,7 @@ def test_the_sessions_csv_has_a_row_per_session_and_names_what_hurt(source: Cont
     assert [r["hurt"] for r in table if r["hurt"]] == ["side-lying-clamshells"]
 
 
-def test_the_checkins_csv_has_a_column_for_every_rating(source: Context) -> None:
+def test_the_checkins_csv_has_a_column_for_every_rating(source: Scope) -> None:
     table = _csv(backup.checkins_csv(source))
     assert len(table) == 23
     assert list(table[0]) == [

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from supple import services, sessions
+from supple import services
+from supple.services import sessions
 from supple.store import checkins
 from supple.store.database import open_store
-from tests.conftest import Supple
+from tests.conftest import Supple, local_scope
 from tests.test_sessions import screened_context
 
 pytestmark = pytest.mark.slow
@@ -46,7 +47,7 @@ def supple_process(db_url: str, *args: str) -> subprocess.Popen[str]:
 
 
 def history(db_url: str) -> list[dict[str, object]]:
-    ctx = services.local_context(open_store(db_url))
+    ctx = local_scope(open_store(db_url))
     try:
         return sessions.history(ctx)
     finally:
@@ -87,7 +88,7 @@ def test_a_killed_session_keeps_every_reported_step_and_resumes_to_the_end(
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     proc.stdout.close()
-    ctx = services.local_context(open_store(db_url))
+    ctx = local_scope(open_store(db_url))
     session = sessions.find_unfinished(ctx, services.parse_date(DAY3))
     assert session is not None
     assert set(reported) <= session.completed
@@ -178,7 +179,7 @@ def test_the_interactive_player_pauses_skips_quits_and_resumes(
     first.keys("q")
     first.wait_for(r"Saved: .*--resume[\s\S]*EXIT=0")
 
-    ctx = services.local_context(open_store(db_url))
+    ctx = local_scope(open_store(db_url))
     session = sessions.find_unfinished(ctx, services.parse_date(DAY3))
     assert session is not None and before - 1 in session.skipped
     assert session.resume_point is not None and session.resume_point >= before

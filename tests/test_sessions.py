@@ -9,14 +9,15 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from supple import services, sessions
+from supple import services
 from supple.core.errors import InputError
 from supple.core.pain import must_stop
+from supple.services import days, sessions
 from supple.store import profiles
 from supple.store import sessions as table
 from supple.store.database import Store, open_store
 from supple.store.schema import session_events
-from tests.conftest import Supple
+from tests.conftest import Supple, local_scope
 
 ON = date(2026, 11, 4)  # day 3 for a profile starting 2026-11-02
 
@@ -44,8 +45,8 @@ def test_pain_of_8_or_alarming_pain_stops_the_session(
 
 
 def test_the_same_event_id_written_twice_is_stored_once(any_store: Store) -> None:
-    person = profiles.create_person(any_store)
     now = datetime(2026, 11, 4, 7, 30, tzinfo=UTC)
+    person = profiles.create_person(any_store, at=now)
     table.create(
         any_store,
         session_id="s-1",
@@ -66,23 +67,22 @@ def test_the_same_event_id_written_twice_is_stored_once(any_store: Store) -> Non
     assert table.unfinished(any_store, person, ON) == []
 
 
-def screened_context(db_url: str) -> services.Context:
+def screened_context(db_url: str) -> services.Scope:
     """The local person, past a safety screen with every answer "no"."""
-    from supple import wellbeing
     from supple.core.safety import QUESTIONS
 
-    ctx = services.local_context(open_store(db_url))
-    wellbeing.record_screen(ctx, {q.id: False for q in QUESTIONS})
+    ctx = local_scope(open_store(db_url))
+    services.record_screen(ctx, {q.id: False for q in QUESTIONS})
     return ctx
 
 
 @pytest.fixture
-def ctx(started: Supple, db_url: str) -> services.Context:
+def ctx(started: Supple, db_url: str) -> services.Scope:
     return screened_context(db_url)
 
 
 def test_a_session_stores_its_timeline_and_resumes_at_the_first_step_not_done(
-    ctx: services.Context,
+    ctx: services.Scope,
 ) -> None:
     plan = sessions.plan_for(ctx, ON)
     session = sessions.start(ctx, plan, ON)
@@ -98,7 +98,7 @@ def test_a_session_stores_its_timeline_and_resumes_at_the_first_step_not_done(
     assert sessions.find_unfinished(ctx, ON, day=4) is None
 
 
-def test_a_step_skipped_then_done_counts_as_done(ctx: services.Context) -> None:
+def test_a_step_skipped_then_done_counts_as_done(ctx: services.Scope) -> None:
     session = sessions.start(ctx, sessions.plan_for(ctx, ON), ON)
     sessions.record(ctx, session.id, "step_skipped", 0)
     sessions.record(ctx, session.id, "step_completed", 0)
@@ -106,7 +106,7 @@ def test_a_step_skipped_then_done_counts_as_done(ctx: services.Context) -> None:
     assert (row["completed_steps"], row["skipped_steps"]) == (1, 0)
 
 
-def test_history_counts_sets_and_hurt_flags_per_exercise(ctx: services.Context) -> None:
+def test_history_counts_sets_and_hurt_flags_per_exercise(ctx: services.Scope) -> None:
     plan = sessions.plan_for(ctx, ON)
     session = sessions.start(ctx, plan, ON)
     step_ups = [s for s in plan.timeline.steps if s.kind == "work" and s.exercise_id == "step-ups"]
@@ -123,19 +123,19 @@ def test_history_counts_sets_and_hurt_flags_per_exercise(ctx: services.Context) 
     assert sessions.find_unfinished(ctx, ON) is None
 
 
-def test_a_day_can_be_chosen_within_the_program_week(ctx: services.Context) -> None:
+def test_a_day_can_be_chosen_within_the_program_week(ctx: services.Scope) -> None:
     assert sessions.plan_for(ctx, ON, day=6).slot.day == 6
     with pytest.raises(InputError, match="no day 9"):
         sessions.plan_for(ctx, ON, day=9)
 
 
 def test_the_safety_gate_refuses_a_session_with_its_message(
-    ctx: services.Context, started: Supple, monkeypatch: pytest.MonkeyPatch
+    ctx: services.Scope, started: Supple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from supple.core.safety import Block
 
     block = Block("See a clinician first.", "clearance")
-    monkeypatch.setattr(services, "session_gate", lambda ctx, on: block)
+    monkeypatch.setattr(days, "session_gate", lambda ctx, on: block)
     with pytest.raises(sessions.SessionRefused, match="See a clinician first") as refused:
         sessions.start(ctx, sessions.plan_for(ctx, ON), ON)
     assert refused.value.block == block

@@ -4,7 +4,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,6 +14,8 @@ from supple.store import checkins, profiles
 from supple.store.database import HEAD, Store, open_store
 from supple.store.migrate import head
 from supple.store.schema import metadata
+
+NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
 def test_the_code_head_constant_matches_alembics_newest_revision() -> None:
@@ -42,21 +44,21 @@ def test_every_table_but_people_belongs_to_a_person() -> None:
 
 
 def test_a_profile_round_trips(any_store: Store) -> None:
-    person = profiles.create_person(any_store)
+    person = profiles.create_person(any_store, at=NOW)
     profile = Profile(person, date(2026, 11, 2), "07:30", "Europe/Paris", "Plan", None, None)
-    profiles.save_profile(any_store, profile)
+    profiles.save_profile(any_store, profile, at=NOW, actor="person:1")
     assert profiles.get_profile(any_store, person) == profile
     changed = Profile(person, date(2026, 11, 9), "18:00", "America/New_York", "P", "x.yaml", "t")
-    profiles.save_profile(any_store, changed)
+    profiles.save_profile(any_store, changed, at=NOW, actor=None)
     assert profiles.get_profile(any_store, person) == changed
     assert profiles.local_person(any_store) == person
 
 
 def test_a_second_checkin_for_the_same_slot_replaces_the_first(any_store: Store) -> None:
-    person = profiles.create_person(any_store)
+    person = profiles.create_person(any_store, at=NOW)
     day = date(2026, 11, 3)
-    assert checkins.upsert(any_store, person, "morning", day, {"pain": 3}) is False
-    assert checkins.upsert(any_store, person, "morning", day, {"pain": 2}) is True
+    assert checkins.upsert(any_store, person, "morning", day, {"pain": 3}, at=NOW) is False
+    assert checkins.upsert(any_store, person, "morning", day, {"pain": 2}, at=NOW) is True
     rows = checkins.list_for(any_store, person, kind="morning")
     assert [r.values for r in rows] == [{"pain": 2}]
 
@@ -76,14 +78,14 @@ def test_sqlite_uses_wal_so_readers_never_block_the_writer(tmp_path: Path) -> No
 
 def test_concurrent_writers_queue_instead_of_failing(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'busy.db'}")
-    person = profiles.create_person(store)
+    person = profiles.create_person(store, at=NOW)
     errors: list[BaseException] = []
 
     def write(n: int) -> None:
         try:
             for i in range(20):
                 checkins.upsert(
-                    store, person, "morning", date(2026, 1, 1 + i), {"pain": n}, f"s{n}"
+                    store, person, "morning", date(2026, 1, 1 + i), {"pain": n}, f"s{n}", at=NOW
                 )
         except BaseException as exc:  # pragma: no cover - the failure being tested for
             errors.append(exc)

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from supple import services, wellbeing
+from supple import services
 from supple.core.safety import QUESTIONS
 from supple.jsonview import day_json
 from supple.store.database import open_store
 from supple.web import WebSettings, create_app
-from tests.conftest import ready_database
+from tests.conftest import local_scope, ready_database
 
 TODAY = date(2026, 11, 3)
 YESTERDAY = "2026-11-02"
@@ -44,7 +44,7 @@ def from_scratch(url: str) -> dict[str, Any]:
     """Today's answer computed by the services on a store of its own, with no cache."""
     store = open_store(url)
     try:
-        ctx = services.local_context(store)
+        ctx = local_scope(store)
         body = day_json(services.day(ctx, TODAY))
         block = services.session_gate(ctx, TODAY)
         body["gate"] = block.as_json() if block else None
@@ -131,7 +131,7 @@ def test_a_write_from_another_process_is_seen_on_the_next_request(
     before = client.get("/api/v1/today").json()
     other = open_store(url)  # the CLI, say, next to a running server
     try:
-        wellbeing.record_screen(services.local_context(other), {**NO, QUESTIONS[1].id: True})
+        services.record_screen(local_scope(other), {**NO, QUESTIONS[1].id: True})
     finally:
         other.dispose()
     after = client.get("/api/v1/today").json()
@@ -143,7 +143,7 @@ def test_a_changed_plan_setting_changes_today(client: TestClient, url: str) -> N
     before = client.get("/api/v1/today").json()
     other = open_store(url)
     try:
-        ctx = services.local_context(other)
+        ctx = local_scope(other)
         services.init_profile(
             ctx, start_date=date(2026, 10, 26), session_time=None, timezone=None, plan_path=None
         )

@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from supple import services, wellbeing
+from supple import services
 from supple.core.safety import QUESTIONS
 from supple.store import sessions as session_store
 from supple.store.database import open_store
-from tests.conftest import Supple
+from tests.conftest import Supple, local_scope
 
 NO = ",".join("n" for _ in QUESTIONS)
 
@@ -222,8 +222,8 @@ def test_exercises_done_in_a_recorded_session_count_for_progression(
     """The player's sessions feed rule 5: two sessions in which Bird-Dog's work steps were
     completed, each rated 1/10 at effort 4, earn a step."""
     store = open_store(db_url)
-    ctx = services.local_context(store)
-    person = ctx.require_person()
+    ctx = local_scope(store)
+    person = ctx.require_subject()
     for on in (date(2026, 11, 3), date(2026, 11, 10)):
         plan = services.day(ctx, on)
         steps = [
@@ -244,8 +244,8 @@ def test_exercises_done_in_a_recorded_session_count_for_progression(
             kind="step_completed", step_index=bird_step, at=at,
         )  # fmt: skip
         services.rate_exercise(ctx, on, "bird-dog", pain=1)
-        wellbeing.record_session(ctx, on, rpe=4)
-    history = wellbeing.load_history(ctx, date(2026, 11, 10))
+        services.record_session(ctx, on, rpe=4)
+    history = services.load_history(ctx, date(2026, 11, 10))
     assert history.done[date(2026, 11, 3)] == frozenset({"bird-dog"})
     bird = next(
         i for i in services.day(ctx, date(2026, 11, 17)).items if i.exercise.id == "bird-dog"
@@ -274,7 +274,6 @@ def test_progress_reports_adherence_trends_and_the_habit_mark(started: Supple) -
 
 
 def test_start_records_the_session_checkins_given_as_flags(started: Supple) -> None:
-    from supple import services
     from supple.store import checkins
     from supple.store.database import open_store
 
@@ -283,8 +282,8 @@ def test_start_records_the_session_checkins_given_as_flags(started: Supple) -> N
         "--before-pain", "3", "--before-stiffness", "4", "--after-pain", "2", "--rpe", "5",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    ctx = services.local_context(open_store())
-    rows = checkins.list_for(ctx.store, ctx.require_person(), kind="session")
+    ctx = local_scope(open_store())
+    rows = checkins.list_for(ctx.store, ctx.require_subject(), kind="session")
     assert [r.values for r in rows] == [
         {"before_pain": 3, "before_stiffness": 4, "after_pain": 2, "rpe": 5}
     ]

@@ -218,6 +218,12 @@ def read_text(path: Path) -> str:
         raise PlanError([Problem(file, 1, 1, "is a directory, not a plan file")]) from None
     except OSError as exc:
         raise PlanError([Problem(file, 1, 1, f"cannot read the file: {exc.strerror}")]) from None
+    return decode_text(raw, file)
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """A plan's bytes as text (a file's, or an upload's named ``file``), with the same located
+    problems for binary or non-UTF-8 content."""
     if b"\x00" in raw:
         raise PlanError([Problem(file, 1, 1, "is a binary file, not a YAML plan")])
     try:
@@ -533,3 +539,14 @@ def program_from_text(text: str | None, file: str = "plan") -> Program:
     if text is None:
         return bundled_program()
     return parse_program(text, file, bundled_catalog())
+
+
+# --- the toolkit other YAML readers of the package build on (the figure keyframes) -----------
+
+INT_TAG = _INT
+FLOAT_TAG = _FLOAT
+Checker = _Checker
+compose = _compose
+check_format = _format
+show = _show
+suggest = _suggest

@@ -1,5 +1,7 @@
-"""What every command shares: the root group, the ``--db`` option, and turning the errors a
-person can meet into one clear line and exit code 2 instead of a traceback."""
+"""What every command shares: the root group, the ``--db`` option, the scope each command acts
+in (this is the CLI's composition root: the only place it opens the store or picks the
+person), and turning the errors a person can meet into one clear line and exit code 2 instead
+of a traceback."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from supple.cli.registry import LazyGroup
 from supple.core.errors import PlanError, SuppleError
 
 if TYPE_CHECKING:
-    from supple.services import Context
+    from supple.services import Clock, Scope
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,8 +32,8 @@ F = TypeVar("F", bound=Callable[..., Any])
     "--db",
     "db_url",
     metavar="URL",
-    envvar="SUPPLE_DATABASE_URL",
-    help="Database URL (default: a SQLite file in your user data folder).",
+    help="Database URL (default: SUPPLE_DATABASE_URL, else a SQLite file in your user data "
+    "folder).",
 )
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None) -> None:
@@ -67,13 +69,25 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def context() -> Context:
-    """Open the store named by ``--db`` (or the default) for the local person."""
-    from supple.services import local_context
+def open_scope(on: str | None = None) -> Scope:
+    """The scope of this command: the store named by ``--db`` (or ``SUPPLE_DATABASE_URL``, or
+    the default file), the local person acting for themself, and the clock, pinned to ``on``
+    (a ``--date``) or to ``SUPPLE_TODAY`` when either is given."""
+    from supple.services import PinnedDay, Scope, SystemClock, parse_date
+    from supple.settings import Settings
     from supple.store.database import open_store
+    from supple.store.profiles import local_person
 
+    settings = Settings.from_env()
     obj = click.get_current_context().find_root().obj or {}
-    return local_context(open_store(obj.get("db_url")))
+    store = open_store(obj.get("db_url") or settings.database_url)
+    if on is not None:
+        clock: Clock = PinnedDay(parse_date(on))
+    elif settings.today:
+        clock = PinnedDay(parse_date(settings.today, settings.variable("today")))
+    else:
+        clock = SystemClock()
+    return Scope.local(store, local_person(store), clock)
 
 
 def emit_json(data: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from supple.cli.app import context, date_option, emit_json, friendly, json_option
+from supple.cli.app import date_option, emit_json, friendly, json_option, open_scope
 
 
 @click.command()
@@ -16,14 +16,11 @@ def today(on: str | None, as_json: bool) -> None:
     from supple import services
     from supple.jsonview import day_json
 
-    ctx = context()
-    profile = services.get_profile(ctx)
-    when = services.parse_date(on) if on else services.local_today(profile.timezone)
-    plan = services.day(ctx, when)
-    gate = services.session_gate(ctx, when) if not plan.is_rest_day else None
-    from supple import wellbeing
-
-    ask_morning = wellbeing.morning_missing(ctx, when)
+    scope = open_scope(on)
+    when = services.today(scope)
+    plan = services.day(scope, when)
+    gate = services.session_gate(scope, when) if not plan.is_rest_day else None
+    ask_morning = services.morning_missing(scope, when)
     if as_json:
         emit_json(
             {
@@ -52,10 +49,9 @@ def week(on: str | None, as_json: bool) -> None:
     from supple import services
     from supple.jsonview import day_json
 
-    ctx = context()
-    profile = services.get_profile(ctx)
-    when = services.parse_date(on) if on else services.local_today(profile.timezone)
-    days = services.week(ctx, when)
+    scope = open_scope(on)
+    when = services.today(scope)
+    days = services.week(scope, when)
     if as_json:
         emit_json({"week": days[0].slot.week, "days": [day_json(d) for d in days]})
         return

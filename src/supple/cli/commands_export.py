@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from supple.cli.app import context, friendly
+from supple.cli.app import friendly, open_scope
 
 OUT = click.option(
     "--out",
@@ -74,7 +74,7 @@ def export_ics(
         breaks=ics.parse_breaks(break_every, break_hours, break_days) if movement_breaks else None,
     )
     first = services.parse_date(start, "--from") if start else None
-    _write(ics.export_calendar(context(), options, start=first), out, "the calendar")
+    _write(ics.export_calendar(open_scope(), options, start=first), out, "the calendar")
 
 
 @export.command("pdf")
@@ -87,11 +87,9 @@ def export_pdf(paper: str, on: str | None, out: Path | None) -> None:
     from supple import services
     from supple.exports import printable
 
-    ctx = context()
-    profile = services.get_profile(ctx)
-    zone = services.parse_zone(profile.timezone)
-    when = services.parse_date(on) if on else services.local_today(zone)
-    pdf = printable.export_pdf(ctx, when, "letter" if paper == "letter" else "a4")
+    scope = open_scope(on)
+    when = services.today(scope)
+    pdf = printable.export_pdf(scope, when, "letter" if paper == "letter" else "a4")
     _write(pdf, out or Path("supple-plan.pdf"), "the printable plan")
 
 
@@ -102,7 +100,7 @@ def export_json(out: Path | None) -> None:
     """Everything (profile, answers, plan, sessions, check-ins) as one JSON file."""
     from supple.exports import backup
 
-    _write(backup.export_json(context()), out, "your data")
+    _write(backup.export_json(open_scope()), out, "your data")
 
 
 @export.command("csv")
@@ -118,8 +116,8 @@ def export_csv(what: str, out: Path | None) -> None:
     """Sessions or check-ins as CSV, for a spreadsheet."""
     from supple.exports import backup
 
-    ctx = context()
-    text = backup.sessions_csv(ctx) if what == "sessions" else backup.checkins_csv(ctx)
+    scope = open_scope()
+    text = backup.sessions_csv(scope) if what == "sessions" else backup.checkins_csv(scope)
     _write(text, out, f"the {what}")
 
 
@@ -137,7 +135,7 @@ def import_(file: Path, merge: bool) -> None:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
         raise InputError(f"cannot read {file}: {reason}. Nothing was imported.") from None
-    done = backup.import_data(context(), text, str(file), merge=merge)
+    done = backup.import_data(open_scope(), text, str(file), merge=merge)
     added = ", ".join(f"{n} {what}" for what, n in done.added.items()) or "nothing new"
     click.echo(f"Imported from {file}: {added}.")
     if done.kept:
@@ -167,7 +165,7 @@ def report(start: str | None, end: str | None, fmt: str, out: Path | None) -> No
 
     first = services.parse_date(start, "--from") if start else None
     last = services.parse_date(end, "--to") if end else None
-    data = clinician.build(context(), first, last)
+    data = clinician.build(open_scope(), first, last)
     if fmt == "fhir":
         from supple.exports.fhir import bundle
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from supple.cli.app import context, emit_json, friendly, json_option
+from supple.cli.app import emit_json, friendly, json_option, open_scope
 
 if TYPE_CHECKING:
     from supple.core.plan import Program
@@ -21,7 +21,7 @@ def plan() -> None:
 def _current_program() -> Program:
     from supple import services
 
-    return services.current_program(context())
+    return services.current_program(open_scope())
 
 
 @plan.command("show")
@@ -49,8 +49,8 @@ def plan_export() -> None:
     """Print the current plan's YAML, to copy and edit."""
     from supple import planfile, services
 
-    ctx = context()
-    profile = services.find_profile(ctx)
+    scope = open_scope()
+    profile = services.find_profile(scope)
     click.echo(services.plan_text(profile) if profile else planfile.bundled_plan_text(), nl=False)
 
 
@@ -72,13 +72,13 @@ def plan_use(file: Path | None, bundled: bool) -> None:
     """Follow the plan in FILE from now on (your history is kept)."""
     from supple import services
 
-    ctx = context()
+    scope = open_scope()
     if bundled:
-        program = services.use_bundled_plan(ctx)
+        program = services.use_bundled_plan(scope)
     elif file is None:
         raise click.UsageError("give a plan FILE, or --bundled")
     else:
-        program = services.use_plan(ctx, file)
+        program = services.use_plan(scope, file)
     click.echo(f"Now following {program.name!r}.")
 
 

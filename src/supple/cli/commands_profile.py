@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from supple.cli.app import context, friendly
+from supple.cli.app import friendly, open_scope
 
 
 @click.command()
@@ -41,9 +41,9 @@ def init(
     from supple.cli import render
     from supple.cli.commands_wellbeing import init_screen
 
-    ctx = context()
-    if if_missing and services.find_profile(ctx):
-        init_screen(ctx, answers)
+    scope = open_scope()
+    if if_missing and services.find_profile(scope):
+        init_screen(scope, answers)
         return
     # Check everything typed before asking the safety questions, so a typo costs nothing.
     start = services.parse_date(start_date, "--start-date") if start_date else None
@@ -53,12 +53,12 @@ def init(
         from supple.core.safety import parse_answers
 
         parse_answers(answers)
-    screened = init_screen(ctx, answers)
+    scope, screened = init_screen(scope, answers)
     profile = services.init_profile(
-        ctx, start_date=start, session_time=at, timezone=zone, plan_path=plan_path
+        scope, start_date=start, session_time=at, timezone=zone, plan_path=plan_path
     )
     blocked = screened is not None and not screened.clear
-    render.profile_saved(profile, ctx.store.safe_url, blocked=blocked)
+    render.profile_saved(profile, scope.store.safe_url, blocked=blocked)
 
 
 @click.command()

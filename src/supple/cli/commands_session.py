@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from supple.cli.app import context, date_option, emit_json, fail, friendly, json_option
+from supple.cli.app import date_option, emit_json, fail, friendly, json_option, open_scope
 from supple.cli.wrap import fit, prompt_suffix
 
 if TYPE_CHECKING:
@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
     from supple.cli.play import Runner
     from supple.core.plan import Exercise
-    from supple.services import Context
-    from supple.sessions import Session
+    from supple.services import Scope
+    from supple.services.sessions import Session
 
 
 @click.command()
@@ -56,11 +56,12 @@ def start(
     Before it starts you rate pain and stiffness, and after it your pain and effort (each
     0–10, Enter skips); the adaptation rules need them. Flags give them without asking.
     """
-    from supple import services, sessions
+    from supple import services
     from supple.cli.play import Runner
     from supple.core.errors import InputError
     from supple.core.outcomes import check_scale
     from supple.core.pain import STOP_ADVICE
+    from supple.services import sessions
 
     if speed <= 0 or speed > 10_000:
         raise InputError(f"--speed must be above 0 and at most 10000, got {speed:g}")
@@ -72,12 +73,11 @@ def start(
     interactive = not auto
     if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
         fail("the interactive player needs a terminal; use --auto to run without one")
-    ctx = context()
-    profile = services.get_profile(ctx)
-    when = services.parse_date(on) if on else services.local_today(profile.timezone)
-    session = sessions.find_unfinished(ctx, when, day)
+    scope = open_scope(on)
+    when = services.today(scope)
+    session = sessions.find_unfinished(scope, when, day)
     if session is not None and session.resume_point is None:
-        sessions.finish(ctx, session.id)
+        sessions.finish(scope, session.id)
         session = None
     if session is not None and not resume:
         left = len(session.timeline.steps) - len(session.completed | session.skipped)
@@ -93,18 +93,18 @@ def start(
     if resume and session is None:
         fail(f"no unfinished session on {when.isoformat()} to resume")
     if session is None:
-        plan = sessions.plan_for(ctx, when, day)
-        session = sessions.start(ctx, plan, when)
+        plan = sessions.plan_for(scope, when, day)
+        session = sessions.start(scope, plan, when)
         title = f"Day {plan.slot.day} · {plan.title}"
     else:
-        block = services.session_gate(ctx, when)
+        block = services.session_gate(scope, when)
         if block:
             fail(block.for_terminal())
-        title = _title(ctx, session)
-    checkin = _SessionCheckin(ctx, when, ask=interactive)
+        title = _title(scope, session)
+    checkin = _SessionCheckin(scope, when, ask=interactive)
     if not session.completed and not session.skipped:
         checkin.before(before_pain, before_stiffness)
-    runner = Runner(ctx, session, title=title, speed=speed, auto=auto, quiet=quiet)
+    runner = Runner(scope, session, title=title, speed=speed, auto=auto, quiet=quiet)
     if auto:
         runner.print(f"{title} · {len(session.timeline.steps)} steps")
         runner.run_auto()
@@ -122,8 +122,8 @@ class _SessionCheckin:
     as `supple checkin session`, so a rating from either place lands in one record.
     """
 
-    def __init__(self, ctx: Context, on: date, *, ask: bool) -> None:
-        self.ctx, self.on, self.ask = ctx, on, ask
+    def __init__(self, scope: Scope, on: date, *, ask: bool) -> None:
+        self.scope, self.on, self.ask = scope, on, ask
 
     def _value(self, given: int | None, question: str, scale: str = "0–10") -> int | None:
         if given is not None or not self.ask:
@@ -141,10 +141,10 @@ class _SessionCheckin:
             click.echo("Please type a whole number from 0 to 10, or press Enter to skip.")
 
     def _record(self, **values: int | None) -> None:
-        from supple import wellbeing
+        from supple import services
 
         if any(v is not None for v in values.values()):
-            wellbeing.record_session(self.ctx, self.on, **values)
+            services.record_session(self.scope, self.on, **values)
 
     def before(self, pain: int | None, stiffness: int | None) -> None:
         self._record(
@@ -159,11 +159,11 @@ class _SessionCheckin:
         )
 
 
-def _title(ctx: Context, session: Session) -> str:
+def _title(scope: Scope, session: Session) -> str:
     from supple import services
 
     try:
-        name = services.current_program(ctx).day(session.day).title
+        name = services.current_program(scope).day(session.day).title
     except KeyError:
         return f"Day {session.day}"
     return f"Day {session.day} · {name}"
@@ -193,11 +193,12 @@ def _farewell(runner: Runner, advice: str) -> None:
 @friendly
 def history(as_json: bool) -> None:
     """Your sessions: date, program day, steps done, exercises, and anything that hurt."""
-    from supple import services, sessions
+    from supple import services
+    from supple.services import sessions
 
-    ctx = context()
-    rows = sessions.history(ctx)
-    zone = services.get_profile(ctx).timezone
+    scope = open_scope()
+    rows = sessions.history(scope)
+    zone = services.get_profile(scope).timezone
     if as_json:
         emit_json({"sessions": rows})
         return
@@ -207,7 +208,7 @@ def history(as_json: bool) -> None:
     if not rows:
         click.echo("No sessions yet: `supple start` plays today's.")
         return
-    catalog = services.current_program(ctx).catalog
+    catalog = services.current_program(scope).catalog
     table = Table(header_style="bold")
     for column in ("Date", "Day", "Started", "Status", "Steps", "Exercises done", "Hurt"):
         table.add_column(column)

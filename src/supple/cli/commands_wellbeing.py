@@ -6,29 +6,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from supple.cli.app import context, date_option, emit_json, friendly, json_option
+from supple.cli.app import date_option, emit_json, friendly, json_option, open_scope
 from supple.cli.wrap import fit, prompt_suffix
+from supple.core.pain import QUALITIES
 
 if TYPE_CHECKING:
     from datetime import date
 
     from supple.core.safety import Verdict
-    from supple.services import Context
-
-QUALITIES = ("dull", "aching", "stretch", "sharp", "shooting", "numb", "tingling")
+    from supple.services import Scope
 
 
-def _today(ctx: Context, on: str | None) -> date:
-    from supple import services
-
-    if on:
-        return services.parse_date(on)
-    return services.local_today(services.get_profile(ctx).timezone)
-
-
-def ask_screen(ctx: Context, answers_text: str | None) -> Verdict:
+def ask_screen(scope: Scope, answers_text: str | None) -> Verdict:
     """Run the red-flag screen: from ``--answers``, or one question at a time."""
-    from supple import wellbeing
+    from supple import services
     from supple.core.safety import QUESTIONS, TIER_TITLES, parse_answers
 
     if answers_text is not None:
@@ -52,7 +43,7 @@ def ask_screen(ctx: Context, answers_text: str | None) -> Verdict:
                 show_choices=True,
             )
             answers[question.id] = reply.lower() == "y"
-    result = wellbeing.record_screen(ctx, answers)
+    result = services.record_screen(scope, answers)
     from supple.cli.render_wellbeing import screen_result
 
     screen_result(result)
@@ -86,13 +77,13 @@ def screen(
 
         questions()
         return
-    from supple import services, wellbeing
+    from supple import services
 
-    ctx = context()
-    ctx.require_person()
+    scope = open_scope(on)
+    scope.require_subject()
     if cleared is not None:
         when = services.parse_date(cleared, "--cleared")
-        wellbeing.record_clearance(ctx, when, _today(ctx, on))
+        services.record_clearance(scope, when)
         click.echo(
             fit(
                 f"Recorded: a clinician cleared you for exercise on {when.isoformat()}. "
@@ -100,7 +91,7 @@ def screen(
             )
         )
         return
-    ask_screen(ctx, answers)
+    ask_screen(scope, answers)
 
 
 @click.group()
@@ -120,11 +111,11 @@ def _replaced(replaced: bool, what: str, on: date) -> None:
 @friendly
 def morning(pain: int, stiffness: int, on: str | None) -> None:
     """This morning's pain and stiffness (0–10), which shape the next sessions."""
-    from supple import wellbeing
+    from supple import services
 
-    ctx = context()
-    when = _today(ctx, on)
-    replaced = wellbeing.record_morning(ctx, when, pain=pain, stiffness=stiffness)
+    scope = open_scope(on)
+    when = services.today(scope)
+    replaced = services.record_morning(scope, when, pain=pain, stiffness=stiffness)
     _replaced(replaced, "morning check-in", when)
     click.echo(f"Morning of {when.isoformat()}: pain {pain}/10, stiffness {stiffness}/10. Thanks.")
 
@@ -144,18 +135,18 @@ def session(
     on: str | None,
 ) -> None:
     """Pain and stiffness before a session, pain after it, and how hard it felt (0–10)."""
-    from supple import wellbeing
+    from supple import services
 
-    ctx = context()
-    when = _today(ctx, on)
+    scope = open_scope(on)
+    when = services.today(scope)
     if all(v is None for v in (before_pain, before_stiffness, after_pain, rpe)):
         room = prompt_suffix()
         before_pain = click.prompt(fit("Pain before the session (0–10)", room), type=int)
         before_stiffness = click.prompt(fit("Stiffness before the session (0–10)", room), type=int)
         after_pain = click.prompt(fit("Pain after the session (0–10)", room), type=int)
         rpe = click.prompt(fit("How hard was it (0 rest – 10 maximal effort)", room), type=int)
-    replaced = wellbeing.record_session(
-        ctx,
+    replaced = services.record_session(
+        scope,
         when,
         before_pain=before_pain,
         before_stiffness=before_stiffness,
@@ -172,20 +163,20 @@ def session(
 @click.option("--hurt", is_flag=True, help="It hurt beyond normal stretching discomfort.")
 @click.option(
     "--quality",
-    type=click.Choice(QUALITIES, case_sensitive=False),
+    type=click.Choice(list(QUALITIES), case_sensitive=False),
     help="What the pain felt like.",
 )
 @date_option
 @friendly
 def exercise(name: str, pain: int | None, hurt: bool, quality: str | None, on: str | None) -> None:
     """Rate one exercise of that day's session, also afterwards (NAME can be loose)."""
-    from supple import wellbeing
+    from supple import services
 
-    ctx = context()
-    when = _today(ctx, on)
+    scope = open_scope(on)
+    when = services.today(scope)
     if pain is None and not hurt and quality is None:
         pain = click.prompt("Pain when it ended (0–10)", type=int)
-    rated = wellbeing.record_exercise(ctx, when, name, pain=pain, hurt=hurt, quality=quality)
+    rated = services.record_exercise(scope, when, name, pain=pain, hurt=hurt, quality=quality)
     _replaced(rated.replaced, f"rating of {rated.exercise.name}", when)
     click.echo(f"{rated.exercise.name} on {when.isoformat()} noted.")
     if rated.stop_advice:
@@ -203,14 +194,14 @@ def exercise(name: str, pain: int | None, hurt: bool, quality: str | None, on: s
 @friendly
 def week_checkin(pain: int, psfs: str | None, on: str | None) -> None:
     """The past week's average pain and your activities (PSFS), chosen once and re-rated."""
-    from supple import wellbeing
+    from supple import services
     from supple.core.outcomes import parse_psfs
 
-    ctx = context()
-    when = _today(ctx, on)
-    baseline = wellbeing.psfs_baseline(ctx, before=when)
+    scope = open_scope(on)
+    when = services.today(scope)
+    baseline = services.psfs_baseline(scope, before=when)
     ratings = parse_psfs(psfs) if psfs is not None else _ask_psfs(baseline)
-    replaced, first = wellbeing.record_week(ctx, when, pain=pain, psfs=ratings)
+    replaced, first = services.record_week(scope, when, pain=pain, psfs=ratings)
     _replaced(replaced, "weekly check-in", when)
     if first:
         click.echo("Your PSFS activities are set; you will re-rate them each week.")
@@ -248,12 +239,12 @@ def _ask_psfs(baseline: dict[str, int] | None) -> dict[str, int]:
 @friendly
 def progress(on: str | None, as_json: bool) -> None:
     """Your sessions, pain, stiffness, activities and every dose change so far."""
-    from supple import wellbeing
+    from supple import services
 
-    ctx = context()
-    report = wellbeing.progress(ctx, _today(ctx, on))
+    scope = open_scope(on)
+    report = services.progress(scope, services.today(scope))
     if as_json:
-        emit_json(wellbeing.progress_json(report))
+        emit_json(services.progress_json(report))
         return
     from supple.cli.render_wellbeing import progress_report
 
@@ -266,21 +257,21 @@ def register(group: click.Group) -> None:
     group.add_command(progress)
 
 
-def init_screen(ctx: Context, answers_text: str | None) -> Verdict | None:
-    """The screen `supple init` runs first, once: only while none has been answered.
+def init_screen(scope: Scope, answers_text: str | None) -> tuple[Scope, Verdict | None]:
+    """The screen `supple init` runs first, once: only while none has been answered. Returns
+    the scope to go on with (acting for the person it created, the first time) and the verdict.
 
     Without a terminal to ask (input ends), the profile is still saved, and the session gate
     keeps sessions closed until `supple screen` is answered.
     """
-    from supple import wellbeing
-    from supple.store import profiles
+    from supple import services
 
-    if ctx.person_id is None:
-        ctx.person_id = profiles.create_person(ctx.store)
-    elif wellbeing.screened(ctx):
-        return None
+    if scope.subject is None:
+        scope = scope.for_created(services.create_person(scope))
+    elif services.screened(scope):
+        return scope, None
     try:
-        return ask_screen(ctx, answers_text)
+        return scope, ask_screen(scope, answers_text)
     except click.Abort:
         click.echo(
             fit(
@@ -288,4 +279,4 @@ def init_screen(ctx: Context, answers_text: str | None) -> Verdict | None:
                 "they are: run `supple screen`."
             )
         )
-        return None
+        return scope, None

@@ -14,12 +14,11 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from supple import sessions
 from supple.cli.player_view import Notes, describe, screen
 from supple.cli.terminal import Keys, Sound
 from supple.core.pain import must_stop
 from supple.core.player import REST_STEP, Event, Player
-from supple.services import Context, rate_exercise
+from supple.services import Scope, rate_exercise, sessions
 
 MAX_REFRESH = 0.05  # real seconds between redraws at most 20 a second, at any speed
 
@@ -29,7 +28,7 @@ class Runner:
 
     def __init__(
         self,
-        ctx: Context,
+        scope: Scope,
         session: sessions.Session,
         *,
         title: str,
@@ -42,7 +41,7 @@ class Runner:
         start_at = session.resume_point
         if start_at is None:
             raise ValueError("every step of this session is already done")
-        self.ctx = ctx
+        self.scope = scope
         self.session = session
         self.auto = auto
         self.out = out or sys.stdout
@@ -83,7 +82,7 @@ class Runner:
         kind = event.kind
         if kind in ("step_completed", "step_skipped"):
             assert event.step is not None
-            sessions.record(self.ctx, sid, kind, event.step, data={"how": event.how})
+            sessions.record(self.scope, sid, kind, event.step, data={"how": event.how})
             step = self.player.timeline.steps[event.step]
             if self.auto:
                 mark = "done" if kind == "step_completed" else "skipped"
@@ -103,26 +102,26 @@ class Runner:
             if step.kind == "transition" or (first_work and self.notes.message):
                 self.notes.message = None
             if event.how == "back":
-                sessions.record(self.ctx, sid, "step_back", event.step)
+                sessions.record(self.scope, sid, "step_back", event.step)
         elif kind in ("paused", "resumed", "rest_adjusted"):
-            sessions.record(self.ctx, sid, kind, event.step, data={"how": event.how})
+            sessions.record(self.scope, sid, kind, event.step, data={"how": event.how})
         elif kind == "hurt_flagged":
             exercise = event.exercise_id or ""
-            sessions.record(self.ctx, sid, kind, event.step, data={"exercise": exercise})
+            sessions.record(self.scope, sid, kind, event.step, data={"exercise": exercise})
             rate_exercise(
-                self.ctx, self.session.on, exercise, pain=self.pain.get(exercise), hurt=True
+                self.scope, self.session.on, exercise, pain=self.pain.get(exercise), hurt=True
             )
             self.notes.message = (
                 "Marked as hurting: Supple will ease this exercise next time. Skip it (→) if "
                 "it keeps hurting; if the pain is sharp, shooting, numb or tingling, stop (q)."
             )
         elif kind == "session_finished":
-            sessions.finish(self.ctx, sid)
+            sessions.finish(self.scope, sid)
         elif kind == "session_stopped":
             if event.how == sessions.QUIT:
-                sessions.record(self.ctx, sid, sessions.QUIT, event.step)
+                sessions.record(self.scope, sid, sessions.QUIT, event.step)
             else:
-                sessions.stop(self.ctx, sid, event.how or "stopped")
+                sessions.stop(self.scope, sid, event.how or "stopped")
 
     def _last_work_of_item(self, index: int) -> bool:
         steps = self.player.timeline.steps
@@ -140,7 +139,7 @@ class Runner:
         self._clear_rating()
         self.pain[exercise] = pain
         rate_exercise(
-            self.ctx, self.session.on, exercise, pain=pain, hurt=exercise in self.player.hurt
+            self.scope, self.session.on, exercise, pain=pain, hurt=exercise in self.player.hurt
         )
         if must_stop(pain):
             self.stopped_for_pain = True

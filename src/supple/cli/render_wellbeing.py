@@ -11,7 +11,7 @@ from rich.text import Text
 from supple.cli.render import console
 from supple.core.outcomes import HABIT_DAYS, HABIT_SESSIONS, sparkline
 from supple.core.safety import HOW_TO_CONTINUE, QUESTIONS, TIER_TITLES, Verdict
-from supple.wellbeing import Progress
+from supple.services import Progress
 
 
 def questions() -> None:

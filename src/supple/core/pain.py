@@ -7,6 +7,18 @@ session at once: the terminal player and the web player both ask this function.
 from __future__ import annotations
 
 STOP_AT = 8
+
+# What a pain felt like: the one vocabulary the terminal's --quality choices, the API's schema
+# and the player's options are built from (value -> how a page words it).
+QUALITIES: dict[str, str] = {
+    "stretching": "A stretch (the usual)",
+    "aching": "Aching",
+    "dull": "Dull",
+    "sharp": "Sharp",
+    "shooting": "Shooting",
+    "numb": "Numb",
+    "tingling": "Tingling",
+}
 ALARMING = frozenset({"sharp", "shooting", "numb", "tingling"})
 
 STOP_ADVICE = (

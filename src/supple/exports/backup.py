@@ -22,8 +22,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from supple import __version__
 from supple.core.errors import InputError, PlanError
-from supple.services import Context
-from supple.store import backup as rows
+from supple.services import Scope, records
+from supple.services.records import Dump
 
 FORMAT = 1
 
@@ -117,12 +117,12 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
-def adaptations(ctx: Context, today: date) -> list[dict[str, Any]]:
+def adaptations(scope: Scope, today: date) -> list[dict[str, Any]]:
     """Every dose change the rules have made up to ``today`` (those taking effect tomorrow
     included), with its rule and reason, as ``core.adapt`` words them."""
-    from supple import wellbeing
+    from supple import services
 
-    result = wellbeing.adaptation(ctx, today + timedelta(days=1))
+    result = services.adaptation(scope, today + timedelta(days=1))
     return [
         {
             "from": change.effective,
@@ -137,14 +137,14 @@ def adaptations(ctx: Context, today: date) -> list[dict[str, Any]]:
     ]
 
 
-def export_data(ctx: Context, *, now: datetime | None = None) -> dict[str, Any]:
+def export_data(scope: Scope) -> dict[str, Any]:
     """Everything stored for the person as JSON-ready data (``supple export json``)."""
     from supple import services
 
-    profile = services.get_profile(ctx)
-    moment = now or datetime.now(UTC)
-    today = services.local_today(services.parse_zone(profile.timezone), moment)
-    dump = rows.dump(ctx.store, ctx.require_person())
+    profile = services.get_profile(scope)
+    moment = scope.clock.now()
+    today = services.today(scope)
+    dump = records.dump_records(scope)
     data = {
         "format": FORMAT,
         "app": f"supple {__version__}",
@@ -152,7 +152,7 @@ def export_data(ctx: Context, *, now: datetime | None = None) -> dict[str, Any]:
         "person": dump.person,
         "profile": dump.profile,
         "plan": {"name": profile.plan_name, "text": services.plan_text(profile)},
-        "adaptations": adaptations(ctx, today) if today >= profile.start_date else [],
+        "adaptations": adaptations(scope, today) if today >= profile.start_date else [],
         "screen_answers": dump.screen_answers,
         "clearances": dump.clearances,
         "sessions": dump.sessions,
@@ -162,8 +162,8 @@ def export_data(ctx: Context, *, now: datetime | None = None) -> dict[str, Any]:
     return result
 
 
-def export_json(ctx: Context, *, now: datetime | None = None) -> str:
-    return json.dumps(export_data(ctx, now=now), indent=2, ensure_ascii=False) + "\n"
+def export_json(scope: Scope) -> str:
+    return json.dumps(export_data(scope), indent=2, ensure_ascii=False) + "\n"
 
 
 # --- in --------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return text or "the file"
 
 
-def parse_backup(text: str, source: str) -> rows.Dump:
+def parse_backup(text: str, source: str) -> Dump:
     """Check a whole backup file; the first problem is raised as one clear line."""
     try:
         raw = json.loads(text)
@@ -211,7 +211,7 @@ def parse_backup(text: str, source: str) -> rows.Dump:
             f"{source}: {_location(first['loc'])}: {first['msg']}{extra}. Nothing was imported."
         ) from None
     _check_meaning(backup, source)
-    return rows.Dump(
+    return Dump(
         person=backup.person.model_dump(),
         profile=backup.profile.model_dump() if backup.profile else None,
         sessions=[s.model_dump() for s in backup.sessions],
@@ -260,33 +260,19 @@ def _check_meaning(backup: _Backup, source: str) -> None:
             refuse(f"{what} {twice!r} appears twice")
 
 
-def import_data(ctx: Context, text: str, source: str, *, merge: bool = False) -> Imported:
+def import_data(scope: Scope, text: str, source: str, *, merge: bool = False) -> Imported:
     """Restore a backup into an empty database, or with ``merge`` add what is missing."""
-    import sqlalchemy as sa
-
     dump = parse_backup(text, source)
-    if not rows.is_empty(ctx.store) and not merge:
-        raise InputError(
-            "this database already holds data; import into an empty one, or add --merge to "
-            "add only what it is missing (your profile and records are kept). Nothing was "
-            "imported."
-        )
-    try:
-        person, counts = rows.restore(ctx.store, dump, person_id=ctx.person_id)
-    except sa.exc.IntegrityError as exc:
-        raise InputError(
-            f"{source} clashes with what the database holds ({exc.orig}). Nothing was imported."
-        ) from None
-    ctx.person_id = person
+    person, counts = records.restore_records(scope, dump, source, merge=merge)
     return Imported(person, counts.added, counts.kept)
 
 
 # --- CSV for spreadsheets --------------------------------------------------------------------
 
 
-def sessions_csv(ctx: Context) -> str:
+def sessions_csv(scope: Scope) -> str:
     """One row per session: when, which day, how far it got, what hurt."""
-    from supple import sessions
+    from supple.services import sessions
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -303,7 +289,7 @@ def sessions_csv(ctx: Context) -> str:
             "hurt",
         ]
     )
-    for s in sessions.history(ctx):
+    for s in sessions.history(scope):
         hurt = ";".join(e["exercise"] for e in s["exercises"] if e["hurt"])
         writer.writerow(
             [
@@ -321,9 +307,9 @@ def sessions_csv(ctx: Context) -> str:
     return out.getvalue()
 
 
-def checkins_csv(ctx: Context) -> str:
+def checkins_csv(scope: Scope) -> str:
     """One row per check-in, with a column for every rating any of them holds."""
-    dump = rows.dump(ctx.store, ctx.require_person())
+    dump = records.dump_records(scope)
     keys = sorted({key for c in dump.checkins for key in c["values"]})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

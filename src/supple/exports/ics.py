@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from supple.core.day_plan import DayPlan
     from supple.core.profile import Profile
-    from supple.services import Context
+    from supple.services import Scope
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 PRODID = "-//Supple//Supple calendar export//EN"
@@ -251,28 +251,26 @@ def window(profile: Profile, start: date | None, today: date, weeks: int) -> tup
 
 
 def export_calendar(
-    ctx: Context,
+    scope: Scope,
     options: CalendarOptions,
     *,
     start: date | None = None,
-    now: datetime | None = None,
 ) -> bytes:
     """The person's calendar as iCalendar bytes: what ``supple export ics`` writes and what
     the web app serves at ``/calendar.ics``."""
     from supple import services
 
-    moment = now or datetime.now(UTC)
-    profile = services.get_profile(ctx)
-    services.parse_zone(profile.timezone)  # a zone this machine lacks: one clear line
-    today = services.local_today(profile.timezone, moment)
-    block = services.session_gate(ctx, today)
+    moment = scope.clock.now()
+    profile = services.get_profile(scope)
+    today = services.today(scope)  # a zone this machine lacks: one clear line
+    block = services.session_gate(scope, today)
     if block:  # no reminders for sessions Supple would not offer
         raise InputError(f"{block.reason} No calendar until sessions are offered again.")
     first, last = window(profile, start, today, options.weeks)
     days: list[DayPlan] = []
     on = first
     while on <= last:
-        days.extend(d for d in services.week(ctx, on) if first <= d.on <= last)
+        days.extend(d for d in services.week(scope, on) if first <= d.on <= last)
         on = days[-1].on + timedelta(days=1)
     stamp = moment.astimezone(UTC).replace(microsecond=0)
     cal = build_calendar(profile, days, options, first=first, last=last, stamp=stamp)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from supple.core.day_plan import DayPlan
-    from supple.services import Context
+    from supple.services import Scope
 
 Paper = Literal["a4", "letter"]
 PAPERS: dict[str, str] = {"a4": "A4", "letter": "letter"}
@@ -90,14 +90,14 @@ def _stills(days: list[DayPlan]) -> dict[str, str]:
     return stills
 
 
-def sheet(ctx: Context, on: date, paper: Paper = "a4") -> Sheet:
+def sheet(scope: Scope, on: date, paper: Paper = "a4") -> Sheet:
     """The program week containing ``on`` (or the first week before the start), and a grid
     of the four weeks from it."""
     from supple import services
 
-    profile = services.get_profile(ctx)
+    profile = services.get_profile(scope)
     anchor = max(on, profile.start_date)
-    days = services.week(ctx, anchor)
+    days = services.week(scope, anchor)
     first = days[0].on
     grid = [[first + timedelta(days=7 * w + d) for d in range(7)] for w in range(GRID_WEEKS)]
     return Sheet(
@@ -135,6 +135,6 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
-def export_pdf(ctx: Context, on: date, paper: Paper = "a4") -> bytes:
+def export_pdf(scope: Scope, on: date, paper: Paper = "a4") -> bytes:
     """``supple export pdf``, and what the web app's print button can serve."""
-    return html_to_pdf(render_html(sheet(ctx, on, paper)))
+    return html_to_pdf(render_html(sheet(scope, on, paper)))

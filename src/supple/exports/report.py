@@ -3,7 +3,7 @@
 Adherence per week, morning pain and stiffness, the weekly pain and PSFS against their
 baselines with the verdicts of ``core.outcomes``, the exercises that hurt, and every dose
 change ``core.adapt`` made with its reason. This module only gathers and lays out: every
-number and verdict comes from ``supple.wellbeing`` and the core, as on the progress page.
+number and verdict comes from ``supple.services`` and the core, as on the progress page.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from supple.core.outcomes import PainChange, PsfsChange, Review
     from supple.core.plan import Program
     from supple.core.profile import Profile
-    from supple.services import Context
+    from supple.services import Scope
 
 
 @dataclass(frozen=True)
@@ -109,20 +109,16 @@ def period(
     return first, last
 
 
-def build(
-    ctx: Context, start: date | None = None, end: date | None = None, now: datetime | None = None
-) -> Report:
+def build(scope: Scope, start: date | None = None, end: date | None = None) -> Report:
     """Gather the report for a period; an empty period is refused with a clear message."""
-    from supple import services, wellbeing
-    from supple.store import checkins
+    from supple import services
 
-    moment = now or datetime.now(UTC)
-    profile = services.get_profile(ctx)
-    today = services.local_today(services.parse_zone(profile.timezone), moment)
-    first, last = period(profile, start, end, today)
+    moment = scope.clock.now()
+    profile = services.get_profile(scope)
+    first, last = period(profile, start, end, services.today(scope))
     program = services.program_for(profile)
-    progress = wellbeing.progress(ctx, last)
-    history = wellbeing.load_history(ctx, last)
+    progress = services.progress(scope, last)
+    history = services.load_history(scope, last)
 
     def inside(day: date) -> bool:
         return first <= day <= last
@@ -144,7 +140,7 @@ def build(
         for (on, ident), r in sorted(history.ratings.items())
         if inside(on) and ident in program.catalog and r.too_much
     ]
-    rows = [r for r in checkins.list_for(ctx.store, profile.person_id, until=last)]
+    rows = services.list_checkins(scope, until=last)
     ratings, weekly, psfs_scores = _ratings(rows, program, first)
     psfs_rows = [
         (r.on_date, r.values["psfs"]) for r in rows if r.kind == "week" and r.values.get("psfs")

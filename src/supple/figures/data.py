@@ -28,7 +28,13 @@ from supple.core.figure import (
     flat_feet,
 )
 from supple.core.plan import Exercise
-from supple.planfile import _FLOAT, _INT, _Checker, _compose, _format, _show, _suggest
+from supple.planfile import FLOAT_TAG as _FLOAT
+from supple.planfile import INT_TAG as _INT
+from supple.planfile import Checker as _Checker
+from supple.planfile import check_format as _format
+from supple.planfile import compose as _compose
+from supple.planfile import show as _show
+from supple.planfile import suggest as _suggest
 
 FIGURES_FILE = "figures.yaml"
 _BOOL = "tag:yaml.org,2002:bool"

@@ -6,18 +6,24 @@ correct themselves, and a doubled rating would skew the adaptation rules.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from supple.store.database import Store
-from supple.store.profiles import now
 from supple.store.schema import checkins
 
 
 def upsert(
-    store: Store, person_id: int, kind: str, on: date, values: dict[str, Any], subject: str = ""
+    store: Store,
+    person_id: int,
+    kind: str,
+    on: date,
+    values: dict[str, Any],
+    subject: str = "",
+    *,
+    at: datetime,
 ) -> bool:
     """Store a check-in; True when it replaced an earlier one for the same slot."""
     key = (
@@ -27,9 +33,7 @@ def upsert(
         & (checkins.c.subject == subject)
     )
     with store.write() as conn:
-        updated = conn.execute(
-            checkins.update().where(key).values(values=values, recorded_at=now())
-        )
+        updated = conn.execute(checkins.update().where(key).values(values=values, recorded_at=at))
         if updated.rowcount:
             return True
         conn.execute(
@@ -39,7 +43,7 @@ def upsert(
                 on_date=on,
                 subject=subject,
                 values=values,
-                recorded_at=now(),
+                recorded_at=at,
             )
         )
         return False

@@ -10,7 +10,6 @@ Alembic at all.
 from __future__ import annotations
 
 import copy
-import os
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -20,14 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 
 from supple.core.errors import SuppleError
+from supple.settings import Settings
 
 if TYPE_CHECKING:
     from supple.store.event_writer import EventWriter
 
 T = TypeVar("T")
 
-HEAD = "0002"  # the newest migration's revision; a test keeps this in step with Alembic
-ENV_URL = "SUPPLE_DATABASE_URL"
+HEAD = "0003"  # the newest migration's revision; a test keeps this in step with Alembic
 
 
 class DatabaseError(SuppleError):
@@ -35,8 +34,9 @@ class DatabaseError(SuppleError):
 
 
 def default_url() -> str:
-    """``SUPPLE_DATABASE_URL``, else a SQLite file in the platform's user data directory."""
-    url = os.environ.get(ENV_URL)
+    """``SUPPLE_DATABASE_URL`` (read through the one ``Settings``), else a SQLite file in the
+    platform's user data directory."""
+    url = Settings.from_env().database_url
     if url:
         return url
     from platformdirs import user_data_path

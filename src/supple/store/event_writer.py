@@ -30,7 +30,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from supple.store.schema import people, sessions
+from supple.store.schema import sessions
 
 CLOSING_KINDS = ("session_finished", "session_stopped")
 MAX_GROUP = 256  # an upper bound on one transaction's length, not a wait
@@ -38,12 +38,11 @@ MAX_GROUP = 256  # an upper bound on one transaction's length, not a wait
 
 @dataclass(frozen=True)
 class EventWrite:
-    """One event to store. ``person_id`` None stands for the local install's one person (the
-    first one created), found inside the statement itself."""
+    """One event to store for a person's session (the insert checks the session is theirs)."""
 
     event_id: str
     session_id: str
-    person_id: int | None
+    person_id: int
     kind: str
     step_index: int | None
     at: datetime
@@ -84,9 +83,8 @@ def _settle(pairs: list[tuple[asyncio.Future[Outcome], Outcome | BaseException]]
 def _statements() -> tuple[Any, Any]:
     """Closing a session and the follow-up check (is it that person's session?), built once
     per writer."""
-    local = sa.select(sa.func.min(people.c.id)).scalar_subquery()
     owner = (sessions.c.id == sa.bindparam("b_session", type_=sa.String)) & (
-        sessions.c.person_id == sa.func.coalesce(sa.bindparam("b_person", type_=sa.Integer), local)
+        sessions.c.person_id == sa.bindparam("b_person", type_=sa.Integer)
     )
     close = (
         sessions.update()
@@ -165,8 +163,7 @@ class _GroupInsert:
                 "INSERT INTO session_events (id, session_id, person_id, kind, step_index, at, "
                 "data) "
                 "SELECT v.id, s.id, s.person_id, v.kind, v.step_index, v.at, v.data "
-                "FROM v JOIN sessions s ON s.id = v.session_id AND s.person_id = "
-                "coalesce(v.person_id, (SELECT min(people.id) FROM people)) "
+                "FROM v JOIN sessions s ON s.id = v.session_id AND s.person_id = v.person_id "
                 "WHERE true ON CONFLICT (id) DO NOTHING RETURNING id"
             )
             self._sql[size] = text

@@ -22,7 +22,6 @@ from supple.store.schema import (
     FACT_EVENTS,
     checkins,
     clearances,
-    people,
     profiles,
     screen_answers,
     session_events,
@@ -54,8 +53,6 @@ def _latest(column: sa.Column[Any]) -> Any:
 
 
 def _query() -> Any:
-    local = sa.select(sa.func.min(people.c.id)).scalar_subquery()
-    person = sa.func.coalesce(sa.bindparam("b_person", type_=sa.Integer), local)
     return sa.select(
         profiles.c.person_id,
         profiles.c.timezone,
@@ -74,15 +71,14 @@ def _query() -> Any:
         .select_from(session_events)
         .where((session_events.c.person_id == profiles.c.person_id) & sa.text(FACT_EVENTS))
         .scalar_subquery(),
-    ).where(profiles.c.person_id == person)
+    ).where(profiles.c.person_id == sa.bindparam("b_person", type_=sa.Integer))
 
 
 QUERY = _query()
 
 
-def today_stamp(store: Store, person_id: int | None = None) -> Stamp | None:
-    """The person's stamp (``person_id`` None: the local install's person), or None before a
-    profile exists."""
+def today_stamp(store: Store, person_id: int) -> Stamp | None:
+    """The person's stamp, or None before they have a profile."""
     with store.read() as conn:
         row = conn.execute(QUERY, {"b_person": person_id}).first()
     if row is None:

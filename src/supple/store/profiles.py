@@ -1,8 +1,10 @@
-"""Reading and writing people and their profiles."""
+"""Reading and writing people and their profiles, and the one place that picks a person by
+default: ``local_person``, asked for only by the composition roots (the CLI's and the web
+app's), never by a use case."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -11,19 +13,17 @@ from supple.store.database import Store
 from supple.store.schema import people, profiles
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def local_person(store: Store) -> int | None:
-    """The single person of a local install (the first one created), if any."""
+    """The single person of a local install (the first one created), if any.
+
+    The only "pick a person" rule in Supple: every other read and write names its person."""
     with store.read() as conn:
         return conn.execute(sa.select(sa.func.min(people.c.id))).scalar()
 
 
-def create_person(store: Store, name: str | None = None) -> int:
+def create_person(store: Store, *, at: datetime, name: str | None = None) -> int:
     with store.write() as conn:
-        result = conn.execute(people.insert().values(name=name, created_at=now()))
+        result = conn.execute(people.insert().values(name=name, created_at=at))
         key = result.inserted_primary_key
         assert key is not None
         return int(key[0])
@@ -50,7 +50,8 @@ def _load_profile(store: Store, person_id: int) -> Profile | None:
     )
 
 
-def save_profile(store: Store, profile: Profile) -> None:
+def save_profile(store: Store, profile: Profile, *, at: datetime, actor: str | None) -> None:
+    """Create or change the profile; ``actor`` says who (the person, or later a clinician)."""
     values = dict(
         start_date=profile.start_date,
         session_time=profile.session_time,
@@ -59,7 +60,8 @@ def save_profile(store: Store, profile: Profile) -> None:
         plan_source=profile.plan_source,
         plan_yaml=profile.plan_yaml,
         rep_mode=profile.rep_mode,
-        updated_at=now(),
+        updated_at=at,
+        actor=actor,
     )
     with store.write() as conn:
         updated = conn.execute(

@@ -35,6 +35,7 @@ profiles = sa.Table(
     sa.Column("plan_yaml", sa.Text, nullable=True),
     sa.Column("rep_mode", sa.String(10), nullable=False, server_default="tempo"),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=True),  # who last changed it (0003)
 )
 
 sessions = sa.Table(
@@ -118,5 +119,6 @@ clearances = sa.Table(
     ),
     sa.Column("cleared_on", sa.Date, nullable=False),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=True),  # who recorded it (0003)
     sa.Index("ix_clearances_person", "person_id", "recorded_at"),
 )

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from supple.store.database import Store
-from supple.store.profiles import now
 from supple.store.schema import clearances, screen_answers
 
 
@@ -30,8 +29,10 @@ class Clearance:
     recorded_at: datetime
 
 
-def save_screen(store: Store, person_id: int, answers: dict[str, bool]) -> ScreenRun:
-    run = ScreenRun(str(uuid.uuid4()), now(), dict(answers))
+def save_screen(
+    store: Store, person_id: int, answers: dict[str, bool], *, at: datetime
+) -> ScreenRun:
+    run = ScreenRun(str(uuid.uuid4()), at, dict(answers))
     with store.write() as conn:
         conn.execute(
             screen_answers.insert(),
@@ -68,12 +69,18 @@ def runs(store: Store, person_id: int) -> list[ScreenRun]:
     return sorted(grouped.values(), key=lambda r: r.answered_at)
 
 
-def add_clearance(store: Store, person_id: int, cleared_on: date) -> Clearance:
-    clearance = Clearance(cleared_on, now())
+def add_clearance(
+    store: Store, person_id: int, cleared_on: date, *, at: datetime, actor: str | None
+) -> Clearance:
+    """Record a clearance; ``actor`` says who recorded it (the person, or later a clinician)."""
+    clearance = Clearance(cleared_on, at)
     with store.write() as conn:
         conn.execute(
             clearances.insert().values(
-                person_id=person_id, cleared_on=cleared_on, recorded_at=clearance.recorded_at
+                person_id=person_id,
+                cleared_on=cleared_on,
+                recorded_at=clearance.recorded_at,
+                actor=actor,
             )
         )
     return clearance

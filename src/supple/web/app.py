@@ -82,10 +82,9 @@ async def _on_supple_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """Build the app; the store is opened (and migrated) here, once, not per request."""
-    from supple.store.database import open_store
-    from supple.web import api, checkin_pages, exports, first_run, pages
+    from supple.web import api, checkin_pages, deps, exports, first_run, pages
 
-    settings = settings or WebSettings()
+    settings = settings or WebSettings.from_env()
     app = FastAPI(
         title="Supple",
         version=__version__,
@@ -93,8 +92,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.store = open_store(settings.database_url)
+    deps.install(app.state, settings)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["version"] = __version__
     templates.env.globals["disclaimer"] = DISCLAIMER

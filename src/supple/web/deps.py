@@ -1,79 +1,106 @@
-"""What every route needs: the person's context and the date it acts on."""
+"""The web app's composition root: the store, the clock and the person a request acts for,
+built into one frozen ``Scope`` per request. The only web module that opens the store or picks
+the person; routes receive the scope and pass it to the services."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from supple import services
-from supple.services import Context
-from supple.store import profiles
-from supple.store.database import Store
+from supple.services import Clock, PinnedDay, Scope, SystemClock
+from supple.store.database import Store, open_store
+from supple.store.profiles import local_person
 from supple.web.settings import WebSettings
 
 
-class RequestContext(Context):
-    """A context that looks the person up on first use, so that the lookup runs in the worker
-    thread with the route's own database work, not in the event loop."""
+class Roots:
+    """What every request's scope is built from, made once per app."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, settings: WebSettings) -> None:
+        self.settings = settings
+        self.store: Store = open_store(settings.database_url)
+        self.clock: Clock = (
+            PinnedDay(services.parse_date(settings.today, settings.variable("today")))
+            if settings.today
+            else SystemClock()
+        )
         self._person: int | None = None
-        self._known = False
+        self._lock = threading.Lock()
 
-    @property
-    def person_id(self) -> int | None:
-        if not self._known:
-            self._person, self._known = profiles.local_person(self.store), True
+    def person(self) -> int | None:
+        """The local install's person, asked of the store until one exists. Once found it is
+        kept: the first person created stays the first, so later requests need no query."""
+        if self._person is None:
+            found = local_person(self.store)
+            with self._lock:
+                self._person = found
         return self._person
 
-    @person_id.setter
-    def person_id(self, value: int | None) -> None:
-        self._person, self._known = value, True
+    async def person_async(self) -> int | None:
+        """The same from the event loop: the lookup, when one is needed, runs in a worker
+        thread so the loop never waits on the database."""
+        if self._person is not None:
+            return self._person
+        return await run_in_threadpool(self.person)
 
 
-async def get_context(request: Request) -> AsyncIterator[Context]:
-    """The person's context for one request, its reads served by one pinned connection.
+def install(state: Any, settings: WebSettings) -> Store:
+    """Open the store (migrating it when needed) and keep the roots on the app's state."""
+    roots = Roots(settings)
+    state.roots = roots
+    state.settings = settings
+    state.store = roots.store
+    return roots.store
+
+
+def _roots(request: Request) -> Roots:
+    roots: Roots = request.app.state.roots
+    return roots
+
+
+async def request_scope(request: Request) -> Scope:
+    """The scope of a request that needs no pinned reads (the player's event posts)."""
+    roots = _roots(request)
+    return Scope.local(roots.store, await roots.person_async(), roots.clock)
+
+
+async def get_scope(request: Request) -> AsyncIterator[Scope]:
+    """The scope of one request, its reads served by one pinned connection.
 
     An async dependency on purpose: a sync one costs a trip to the thread pool on the way in
     and another on the way out, on every request (the player posts an event every few
     seconds). Checking a connection out of the pool does no I/O; the queries run later, in the
     route's worker thread.
     """
-    with request.app.state.store.pinned() as store:
-        yield RequestContext(store)
+    roots = _roots(request)
+    person = await roots.person_async()
+    with roots.store.pinned() as store:
+        yield Scope.local(store, person, roots.clock)
 
 
 def get_settings(request: Request) -> WebSettings:
-    settings: WebSettings = request.app.state.settings
-    return settings
+    return _roots(request).settings
 
 
-Ctx = Annotated[Context, Depends(get_context)]
+RequestScope = Annotated[Scope, Depends(get_scope)]
 DateQuery = Annotated[date | None, Query(alias="date", description="YYYY-MM-DD; default today")]
 
 
-def today_for(ctx: Context, settings: WebSettings) -> date:
-    """Today in the person's own time zone (or the pinned date of a demo or a test)."""
-    if settings.today:
-        return services.parse_date(settings.today, "SUPPLE_TODAY")
-    profile = services.find_profile(ctx)
-    return services.local_today(profile.timezone if profile else services.system_zone())
+def resolve_date(scope: Scope, on: date | None) -> date:
+    """The date asked for, else today for the subject (the one ``services.today``)."""
+    return on or services.today(scope)
 
 
-def resolve_date(request: Request, ctx: Context, on: date | None) -> date:
-    return on or today_for(ctx, get_settings(request))
-
-
-def first_run_redirect(ctx: Context) -> RedirectResponse | None:
+def first_run_redirect(scope: Scope) -> RedirectResponse | None:
     """Where a visitor without a profile or an answered safety screen must go first: every
     page but the first-run ones asks this, so none is reachable before the screen."""
-    from supple import wellbeing
-
-    if services.find_profile(ctx) is None or not wellbeing.screened(ctx):
+    if services.find_profile(scope) is None or not services.screened(scope):
         return RedirectResponse("/start", status_code=303)
     return None

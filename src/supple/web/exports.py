@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from supple.web.deps import Ctx, today_for
+from supple import services
+from supple.web.deps import RequestScope
 
 router = APIRouter(tags=["exports"])
 
@@ -21,7 +22,7 @@ def _attachment(name: str) -> dict[str, str]:
 @router.get("/calendar.ics", response_class=Response)
 def calendar_feed(
     request: Request,
-    ctx: Ctx,
+    scope: RequestScope,
     weeks: Annotated[int, Query(ge=1, le=104)] = 4,
     alarm_minutes: Annotated[int, Query(ge=0, le=1440)] = 10,
     movement_breaks: bool = False,
@@ -38,55 +39,52 @@ def calendar_feed(
         base_url=str(request.base_url).rstrip("/"),
         breaks=ics.parse_breaks(break_every, break_hours, break_days) if movement_breaks else None,
     )
-    start = today_for(ctx, request.app.state.settings)
-    body = ics.export_calendar(ctx, options, start=start)
+    start = services.today(scope)
+    body = ics.export_calendar(scope, options, start=start)
     return Response(body, media_type="text/calendar; charset=utf-8")
 
 
 @router.get("/plan.pdf", response_class=Response, include_in_schema=False)
 def plan_pdf(
     request: Request,
-    ctx: Ctx,
+    scope: RequestScope,
     paper: Literal["a4", "letter"] = "a4",
     on: Annotated[date | None, Query(alias="date")] = None,
 ) -> Response:
     """The printable plan (what the Print button downloads)."""
     from supple.exports import printable
 
-    when = on or today_for(ctx, request.app.state.settings)
-    pdf = printable.export_pdf(ctx, when, paper)
+    when = on or services.today(scope)
+    pdf = printable.export_pdf(scope, when, paper)
     return Response(pdf, media_type="application/pdf", headers=_attachment("supple-plan.pdf"))
 
 
 @router.get("/print", response_class=HTMLResponse, include_in_schema=False)
 def plan_print(
     request: Request,
-    ctx: Ctx,
+    scope: RequestScope,
     paper: Literal["a4", "letter"] = "a4",
     on: Annotated[date | None, Query(alias="date")] = None,
 ) -> HTMLResponse:
     """The printable plan as a page, for the browser's own Print."""
     from supple.exports import printable
 
-    when = on or today_for(ctx, request.app.state.settings)
-    return HTMLResponse(printable.render_html(printable.sheet(ctx, when, paper)))
+    when = on or services.today(scope)
+    return HTMLResponse(printable.render_html(printable.sheet(scope, when, paper)))
 
 
 @router.get("/report", response_class=Response, include_in_schema=False)
 def clinician_report(
     request: Request,
-    ctx: Ctx,
+    scope: RequestScope,
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
     format: Literal["html", "pdf", "fhir"] = "html",
 ) -> Response:
     """The clinician report (same as `supple report`)."""
-    from datetime import UTC, datetime
-
     from supple.exports import report
 
-    today = today_for(ctx, request.app.state.settings)
-    data = report.build(ctx, start, end or today, now=datetime.now(UTC))
+    data = report.build(scope, start, end or services.today(scope))
     if format == "fhir":
         from supple.exports.fhir import bundle
 
@@ -105,8 +103,8 @@ def clinician_report(
 
 
 @router.get("/export.json", response_class=JSONResponse, include_in_schema=False)
-def backup(ctx: Ctx) -> JSONResponse:
+def backup(scope: RequestScope) -> JSONResponse:
     """Everything, as `supple export json` writes it."""
     from supple.exports.backup import export_data
 
-    return JSONResponse(export_data(ctx), headers=_attachment("supple-backup.json"))
+    return JSONResponse(export_data(scope), headers=_attachment("supple-backup.json"))

@@ -12,10 +12,13 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from supple import services
+from supple.core import pain, player
 from supple.core.errors import NotFound, PlanError, SuppleError
 from supple.core.wording import duration
-from supple.services import Context
-from supple.web.deps import Ctx, DateQuery, first_run_redirect, resolve_date
+from supple.figures import svg_for
+from supple.jsonview import timeline_json
+from supple.services import Scope
+from supple.web.deps import DateQuery, RequestScope, first_run_redirect, resolve_date
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
@@ -41,13 +44,11 @@ def heading(plan: Any) -> str:
 
 @router.get("/")
 @router.get("/today")
-def today_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
-    if redirect := first_run_redirect(ctx):
+def today_page(request: Request, scope: RequestScope, on: DateQuery = None) -> Response:
+    if redirect := first_run_redirect(scope):
         return redirect
-    when = resolve_date(request, ctx, on)
-    plan = services.day(ctx, when)
-    from supple import sessions
-
+    when = resolve_date(scope, on)
+    plan = services.day(scope, when)
     return render(
         request,
         "today.html",
@@ -55,12 +56,12 @@ def today_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
         plan.title or "Rest day",
         plan=plan,
         heading=heading(plan),
-        gate=services.session_gate(ctx, when),
-        morning_due=_morning_due(ctx, when),
+        gate=services.session_gate(scope, when),
+        morning_due=services.morning_missing(scope, when),
         today_iso=when.isoformat(),
         figures={i.exercise.id: _figure(i.exercise.id) for i in plan.items},
-        done=_done_on(sessions.history(ctx), when),
-        resumable=bool(sessions.find_unfinished(ctx, when)),
+        done=_done_on(services.sessions.history(scope), when),
+        resumable=bool(services.sessions.find_unfinished(scope, when)),
     )
 
 
@@ -71,21 +72,13 @@ def _done_on(history: list[dict[str, Any]], on: date) -> dict[str, Any] | None:
     return next((s for s in reversed(finished) if not s["stopped_reason"]), None)
 
 
-def _morning_due(ctx: Context, on: date) -> bool:
-    from supple import wellbeing
-
-    return wellbeing.morning_missing(ctx, on)
-
-
 @router.get("/week")
-def week_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
-    if redirect := first_run_redirect(ctx):
+def week_page(request: Request, scope: RequestScope, on: DateQuery = None) -> Response:
+    if redirect := first_run_redirect(scope):
         return redirect
-    when = resolve_date(request, ctx, on)
-    days = services.week(ctx, when)
-    from supple import sessions
-
-    done = _done_dates(sessions.history(ctx))
+    when = resolve_date(scope, on)
+    days = services.week(scope, when)
+    done = _done_dates(services.sessions.history(scope))
     status: dict[date, str] = {}
     for d in days:
         if d.on in done:
@@ -109,16 +102,14 @@ def _done_dates(history: list[dict[str, Any]]) -> set[date]:
 
 
 @router.get("/history")
-def history_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
+def history_page(request: Request, scope: RequestScope, on: DateQuery = None) -> Response:
     """A calendar of the days with a session done, month by month, and the list of sessions."""
     import calendar
 
-    from supple import sessions
-
-    if redirect := first_run_redirect(ctx):
+    if redirect := first_run_redirect(scope):
         return redirect
-    when = resolve_date(request, ctx, on)
-    history = sessions.history(ctx)
+    when = resolve_date(scope, on)
+    history = services.sessions.history(scope)
     months = calendar.Calendar(firstweekday=0).monthdatescalendar(when.year, when.month)
     return render(
         request,
@@ -133,13 +124,13 @@ def history_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
 
 
 @router.get("/plan")
-def plan_page(request: Request, ctx: Ctx) -> Response:
-    return _plan_view(request, ctx)
+def plan_page(request: Request, scope: RequestScope) -> Response:
+    return _plan_view(request, scope)
 
 
-def _plan_view(request: Request, ctx: Context, **extra: Any) -> Response:
-    program = services.current_program(ctx)
-    profile = services.find_profile(ctx)
+def _plan_view(request: Request, scope: Scope, **extra: Any) -> Response:
+    program = services.current_program(scope)
+    profile = services.find_profile(scope)
     return render(
         request,
         "plan.html",
@@ -154,7 +145,7 @@ def _plan_view(request: Request, ctx: Context, **extra: Any) -> Response:
 
 @router.post("/plan/check")
 async def plan_check(
-    request: Request, ctx: Ctx, planfile: Annotated[UploadFile, File()]
+    request: Request, scope: RequestScope, planfile: Annotated[UploadFile, File()]
 ) -> Response:
     """Show the upload's problems exactly as ``supple plan validate`` prints them."""
     raw = await planfile.read(1_000_001)
@@ -163,34 +154,27 @@ async def plan_check(
         program, text = services.check_uploaded_plan(raw, filename)
     except PlanError as exc:
         lines = [str(p) for p in exc.problems]
-        return _plan_view(request, ctx, lines=lines, valid=False)
+        return _plan_view(request, scope, lines=lines, valid=False)
     lines = [services.plan_summary(filename, program)]
-    return _plan_view(request, ctx, lines=lines, valid=True, text=text, filename=filename)
+    return _plan_view(request, scope, lines=lines, valid=True, text=text, filename=filename)
 
 
 @router.post("/plan/use")
 def plan_use(
-    ctx: Ctx,
+    scope: RequestScope,
     bundled: str | None = Form(None),
     text: str | None = Form(None, max_length=1_000_000),
     filename: str = Form("plan.yaml", max_length=200),
 ) -> Response:
     if bundled:
-        services.use_bundled_plan(ctx)
+        services.use_bundled_plan(scope)
     elif text:
-        services.use_plan_text(ctx, text, Path(filename).name or "plan.yaml")
+        services.use_plan_text(scope, text, Path(filename).name or "plan.yaml")
     return RedirectResponse("/plan", status_code=303)
 
 
 def _figure(exercise_id: str, **options: Any) -> str | None:
-    """The exercise's figure when the figures module is installed (another part builds it)."""
-    try:
-        from supple import figures
-    except ImportError:
-        return None
-    svg_for = getattr(figures, "svg_for", None)
-    if svg_for is None:
-        return None
+    """The exercise's figure, or None when it has none (or it cannot be drawn)."""
     try:
         svg: str = svg_for(exercise_id, **options)
     except (KeyError, ValueError, LookupError, OSError, SuppleError):
@@ -199,8 +183,8 @@ def _figure(exercise_id: str, **options: Any) -> str | None:
 
 
 @router.get("/exercises")
-def exercises_page(request: Request, ctx: Ctx) -> Response:
-    catalog = services.current_program(ctx).catalog
+def exercises_page(request: Request, scope: RequestScope) -> Response:
+    catalog = services.current_program(scope).catalog
     items = sorted(catalog.values(), key=lambda e: e.name)
     has_figures = _figure(items[0].id) is not None if items else False
     return render(
@@ -214,8 +198,8 @@ def exercises_page(request: Request, ctx: Ctx) -> Response:
 
 
 @router.get("/exercises/figures")
-def figures_page(request: Request, ctx: Ctx) -> Response:
-    catalog = services.current_program(ctx).catalog
+def figures_page(request: Request, scope: RequestScope) -> Response:
+    catalog = services.current_program(scope).catalog
     items = sorted(catalog.values(), key=lambda e: e.name)
     figures = [(e, _figure(e.id)) for e in items]
     if not any(svg for _, svg in figures):
@@ -224,8 +208,8 @@ def figures_page(request: Request, ctx: Ctx) -> Response:
 
 
 @router.get("/exercises/{exercise_id}")
-def exercise_page(request: Request, ctx: Ctx, exercise_id: str) -> Response:
-    catalog = services.current_program(ctx).catalog
+def exercise_page(request: Request, scope: RequestScope, exercise_id: str) -> Response:
+    catalog = services.current_program(scope).catalog
     if exercise_id not in catalog:
         raise NotFound(f"no exercise with id '{exercise_id}'")
     e = catalog[exercise_id]
@@ -233,17 +217,13 @@ def exercise_page(request: Request, ctx: Ctx, exercise_id: str) -> Response:
 
 
 @router.get("/play")
-def player_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
+def player_page(request: Request, scope: RequestScope, on: DateQuery = None) -> Response:
     """The full-screen player; the timeline is embedded so the page works offline once loaded."""
-    from supple.jsonview import timeline_json
-
-    if redirect := first_run_redirect(ctx):
+    if redirect := first_run_redirect(scope):
         return redirect
-    when = resolve_date(request, ctx, on)
-    gate = services.session_gate(ctx, when)
-    plan = services.day(ctx, when)
-    from supple.core import pain, player
-
+    when = resolve_date(scope, on)
+    gate = services.session_gate(scope, when)
+    plan = services.day(scope, when)
     rules = {
         "rest_step": player.REST_STEP,
         "last_seconds": player.LAST_SECONDS,
@@ -269,6 +249,7 @@ def player_page(request: Request, ctx: Ctx, on: DateQuery = None) -> Response:
         today_iso=when.isoformat(),
         data=data,
         figures={k: v for k, v in figures.items() if v},
+        qualities=pain.QUALITIES,
     )
 
 

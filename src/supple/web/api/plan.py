@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from supple import services
 from supple.core.errors import InputError, PlanError
 from supple.jsonview import plan_json
-from supple.web.deps import Ctx
+from supple.web.deps import RequestScope
 
 router = APIRouter(prefix="/plan", tags=["plan"])
 
@@ -27,8 +27,8 @@ class UsePlan(BaseModel):
 
 
 @router.get("")
-def get_plan(ctx: Ctx) -> dict[str, Any]:
-    program = services.current_program(ctx)
+def get_plan(scope: RequestScope) -> dict[str, Any]:
+    program = services.current_program(scope)
     return plan_json(program, services.day_estimates(program))
 
 
@@ -43,13 +43,13 @@ def validate_plan(body: PlanText) -> dict[str, Any]:
 
 
 @router.post("/use")
-def use_plan(ctx: Ctx, body: UsePlan) -> dict[str, Any]:
+def use_plan(scope: RequestScope, body: UsePlan) -> dict[str, Any]:
     """Follow the given plan (or the bundled one) from now on; history is kept."""
     if body.bundled:
-        program = services.use_bundled_plan(ctx)
+        program = services.use_bundled_plan(scope)
     elif body.text is None:
         raise InputError("give the plan's text, or bundled: true")
     else:
         program, text = services.check_uploaded_plan(body.text.encode("utf-8"), body.filename)
-        program = services.use_plan_text(ctx, text, body.filename)
+        program = services.use_plan_text(scope, text, body.filename)
     return {"name": program.name}

@@ -5,24 +5,28 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
-from supple import services, sessions
+from supple import services
 from supple.core import pain
-from supple.core.errors import NotFound
 from supple.core.player import RecordedKind
 from supple.core.timeline import to_json
-from supple.services import Context
-from supple.store import sessions as table
-from supple.web.deps import Ctx, resolve_date
+from supple.services import sessions
+from supple.web.deps import RequestScope, request_scope, resolve_date
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 EventKind = RecordedKind  # the kinds a client may store: the player's own, less spoken cues
+
+
+if TYPE_CHECKING:
+    Quality = str
+else:  # the one vocabulary of supple.core.pain, as the schema's enum
+    Quality = Literal[tuple(pain.QUALITIES)]
 
 
 class NewSession(BaseModel):
@@ -46,7 +50,7 @@ class Rating(BaseModel):
     exercise: str = Field(..., min_length=1, max_length=64)
     pain: int = Field(..., ge=0, le=10, description="0 (none) to 10 (worst imaginable)")
     hurt: bool = False
-    quality: Literal["sharp", "shooting", "numb", "tingling", "aching", "stretching"] | None = None
+    quality: Quality | None = None
 
 
 def session_json(session: sessions.Session) -> dict[str, Any]:
@@ -62,15 +66,6 @@ def session_json(session: sessions.Session) -> dict[str, Any]:
         "skipped": sorted(session.skipped),
         **to_json(session.timeline),
     }
-
-
-def _row(ctx: Context, session_id: str) -> Any:
-    """One indexed lookup: events arrive often, and reading the whole session each time would
-    slow every step of a long session."""
-    row = table.get(ctx.store, ctx.require_person(), session_id)
-    if row is None:
-        raise NotFound(f"no session {session_id}")
-    return row
 
 
 # Registered first: routes are matched in order, and this one is asked for most often.
@@ -103,25 +98,26 @@ async def post_event(request: Request) -> Response:
 
     The player posts one of these every few seconds, so this route is kept lean: the body is
     validated straight from its bytes and the session id read from the path (the OpenAPI
-    document still describes both, through ``openapi_extra``), no dependency runs, and the
-    write is handed to the store's one writer, which commits a burst of events in one
-    transaction.
+    document still describes both, through ``openapi_extra``), the scope is built without a
+    dependency (once the person is known it costs no query), and the write is handed to the
+    store's one writer, which commits a burst of events in one transaction.
     """
     try:
         body = NewEvent.model_validate_json(await request.body())
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_context=False)
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
+    scope = await request_scope(request)
     write = sessions.posted_event(
+        scope,
         request.path_params["session_id"],
         body.kind,
         body.step_index,
-        person_id=None,
         data=body.data,
         event=body.id,
         at=body.at,
     )
-    stored = await sessions.record_posted(request.app.state.store, write)
+    stored = await sessions.record_posted(scope, write)
     content = b'{"id":' + json.dumps(body.id).encode() + b',"stored":'
     return Response(
         content + (b"true}" if stored else b"false}"),
@@ -131,32 +127,32 @@ async def post_event(request: Request) -> Response:
 
 
 @router.get("")
-def list_sessions(ctx: Ctx) -> list[dict[str, Any]]:
+def list_sessions(scope: RequestScope) -> list[dict[str, Any]]:
     """Every session with its counts, oldest first (``supple history --json``)."""
-    return sessions.history(ctx)
+    return sessions.history(scope)
 
 
 @router.post("", status_code=201)
-def start_session(request: Request, ctx: Ctx, body: NewSession) -> dict[str, Any]:
+def start_session(request: Request, scope: RequestScope, body: NewSession) -> dict[str, Any]:
     """Open the day's session, or hand back the unfinished one so the player resumes it."""
-    on = resolve_date(request, ctx, body.on)
-    found = sessions.find_unfinished(ctx, on)
+    on = resolve_date(scope, body.on)
+    found = sessions.find_unfinished(scope, on)
     if found is None:
-        found = sessions.start(ctx, sessions.plan_for(ctx, on), on)
+        found = sessions.start(scope, sessions.plan_for(scope, on), on)
     return session_json(found)
 
 
 @router.get("/{session_id}")
-def get_session(ctx: Ctx, session_id: str) -> dict[str, Any]:
-    return session_json(sessions.load(ctx, session_id))
+def get_session(scope: RequestScope, session_id: str) -> dict[str, Any]:
+    return session_json(sessions.load(scope, session_id))
 
 
 @router.post("/{session_id}/ratings")
-def rate(ctx: Ctx, session_id: str, body: Rating) -> dict[str, Any]:
+def rate(scope: RequestScope, session_id: str, body: Rating) -> dict[str, Any]:
     """How an exercise felt when it ended; the answer says whether the session must stop."""
-    row = _row(ctx, session_id)
+    on = sessions.session_date(scope, session_id)
     services.rate_exercise(
-        ctx, row.on_date, body.exercise, pain=body.pain, hurt=body.hurt, quality=body.quality
+        scope, on, body.exercise, pain=body.pain, hurt=body.hurt, quality=body.quality
     )
     stop = pain.must_stop(body.pain, body.quality)
     return {"stop": stop, "advice": pain.STOP_ADVICE if stop else None}

@@ -1,27 +1,30 @@
-"""Check-ins, progress and the red-flag screen: thin calls into ``supple.wellbeing``, the same
+"""Check-ins, progress and the red-flag screen: thin calls into ``supple.services``, the same
 functions ``supple checkin``, ``supple progress`` and ``supple screen`` call, so a rule (what a
 scale allows, when a red flag blocks sessions) lives there once."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from supple import wellbeing
-from supple.core import safety
+from supple import services
+from supple.core import pain, safety
 from supple.core.errors import InputError
-from supple.store import checkins as table
-from supple.web.deps import Ctx, today_for
+from supple.services import Scope
+from supple.web.deps import RequestScope
 
 checkins = APIRouter(prefix="/checkins", tags=["check-ins"])
 progress = APIRouter(prefix="/progress", tags=["progress"])
 screen = APIRouter(prefix="/screen", tags=["screen"])
 
 Scale = Annotated[int, Field(ge=0, le=10, description="0 (none) to 10 (worst)")]
-Quality = Literal["sharp", "shooting", "numb", "tingling", "aching", "stretching"]
+if TYPE_CHECKING:
+    Quality = str
+else:  # the one vocabulary of supple.core.pain, as the schema's enum
+    Quality = Literal[tuple(pain.QUALITIES)]
 
 
 class MorningCheckin(BaseModel):
@@ -82,24 +85,24 @@ def _row_json(row: Any) -> dict[str, Any]:
 
 @checkins.get("")
 def list_checkins(
-    ctx: Ctx, kind: Literal["morning", "session", "exercise", "week"] | None = None
+    scope: RequestScope, kind: Literal["morning", "session", "exercise", "week"] | None = None
 ) -> list[dict[str, Any]]:
     """Every check-in, oldest first (optionally of one kind)."""
-    return [_row_json(r) for r in table.list_for(ctx.store, ctx.require_person(), kind=kind)]
+    return [_row_json(r) for r in services.list_checkins(scope, kind=kind)]
 
 
 @checkins.post("", status_code=201)
-def add_checkin(request: Request, ctx: Ctx, body: NewCheckin) -> dict[str, Any]:
+def add_checkin(request: Request, scope: RequestScope, body: NewCheckin) -> dict[str, Any]:
     """Record a check-in; ``replaced`` says an earlier one of the same day was updated."""
-    on = body.on or today_for(ctx, request.app.state.settings)
+    on = body.on or services.today(scope)
     result: dict[str, Any] = {"kind": body.kind, "date": on.isoformat()}
     if isinstance(body, MorningCheckin):
-        result["replaced"] = wellbeing.record_morning(
-            ctx, on, pain=body.pain, stiffness=body.stiffness
+        result["replaced"] = services.record_morning(
+            scope, on, pain=body.pain, stiffness=body.stiffness
         )
     elif isinstance(body, SessionCheckin):
-        result["replaced"] = wellbeing.record_session(
-            ctx,
+        result["replaced"] = services.record_session(
+            scope,
             on,
             before_pain=body.before_pain,
             before_stiffness=body.before_stiffness,
@@ -107,8 +110,8 @@ def add_checkin(request: Request, ctx: Ctx, body: NewCheckin) -> dict[str, Any]:
             rpe=body.rpe,
         )
     elif isinstance(body, ExerciseCheckin):
-        rated = wellbeing.record_exercise(
-            ctx, on, body.exercise, pain=body.pain, hurt=body.hurt, quality=body.quality
+        rated = services.record_exercise(
+            scope, on, body.exercise, pain=body.pain, hurt=body.hurt, quality=body.quality
         )
         result.update(
             exercise=rated.exercise.id,
@@ -117,41 +120,41 @@ def add_checkin(request: Request, ctx: Ctx, body: NewCheckin) -> dict[str, Any]:
             advice=rated.stop_advice,
         )
     else:
-        replaced, first = wellbeing.record_week(ctx, on, pain=body.pain, psfs=body.psfs)
+        replaced, first = services.record_week(scope, on, pain=body.pain, psfs=body.psfs)
         result.update(replaced=replaced, baseline=first)
     return result
 
 
 @progress.get("")
-def get_progress(request: Request, ctx: Ctx) -> dict[str, Any]:
+def get_progress(request: Request, scope: RequestScope) -> dict[str, Any]:
     """Adherence, pain and stiffness trends, and the PSFS against its baseline (``supple
     progress --json``)."""
-    on = today_for(ctx, request.app.state.settings)
-    return wellbeing.progress_json(wellbeing.progress(ctx, on))
+    on = services.today(scope)
+    return services.progress_json(services.progress(scope, on))
 
 
 @screen.get("")
-def get_screen(request: Request, ctx: Ctx) -> dict[str, Any]:
+def get_screen(request: Request, scope: RequestScope) -> dict[str, Any]:
     """The red-flag questions, and whether a session may be offered today (and why not)."""
-    on = today_for(ctx, request.app.state.settings)
+    on = services.today(scope)
     return {
         "questions": [
             {"id": q.id, "tier": q.tier, "tier_title": safety.TIER_TITLES[q.tier], "text": q.text}
             for q in safety.QUESTIONS
         ],
-        "screened": wellbeing.screened(ctx),
-        "gate": _gate_json(ctx, on),
+        "screened": services.screened(scope),
+        "gate": _gate_json(scope, on),
     }
 
 
 @screen.post("")
-def post_screen(ctx: Ctx, body: Answers) -> dict[str, Any]:
+def post_screen(scope: RequestScope, body: Answers) -> dict[str, Any]:
     """Record a full set of answers; any yes blocks sessions until a clearance is recorded."""
     known = {q.id for q in safety.QUESTIONS}
     unknown = sorted(set(body.answers) - known)
     if unknown:
         raise InputError(f"unknown question id: {', '.join(unknown)}")
-    result = wellbeing.record_screen(ctx, body.answers)
+    result = services.record_screen(scope, body.answers)
     return {
         "clear": result.clear,
         "flagged": [q.id for q in result.flagged],
@@ -160,13 +163,13 @@ def post_screen(ctx: Ctx, body: Answers) -> dict[str, Any]:
 
 
 @screen.post("/clearance", status_code=201)
-def post_clearance(request: Request, ctx: Ctx, body: Clearance) -> dict[str, Any]:
+def post_clearance(request: Request, scope: RequestScope, body: Clearance) -> dict[str, Any]:
     """Record the day a clinician said exercise is safe; the answer says if a block remains."""
-    on = today_for(ctx, request.app.state.settings)
-    wellbeing.record_clearance(ctx, body.cleared_on, on)
-    return {"cleared_on": body.cleared_on.isoformat(), "gate": _gate_json(ctx, on)}
+    on = services.today(scope)
+    services.record_clearance(scope, body.cleared_on)
+    return {"cleared_on": body.cleared_on.isoformat(), "gate": _gate_json(scope, on)}
 
 
-def _gate_json(ctx: Ctx, on: date) -> dict[str, str] | None:
-    block = wellbeing.gate(ctx, on)
+def _gate_json(scope: Scope, on: date) -> dict[str, str] | None:
+    block = services.gate(scope, on)
     return block.as_json() if block else None

@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from supple import services
 from supple.core.day_plan import DayPlan
 from supple.core.errors import InputError, NotFound, SuppleError
 from supple.core.safety import Block
 from supple.core.schedule import week_dates
 from supple.core.timeline import Timeline, from_json, to_json
-from supple.services import Context
+from supple.services import days
+from supple.services.profile import get_profile, program_for
+from supple.services.scope import Scope
 from supple.store import sessions as table
-from supple.store.database import Store
 from supple.store.event_writer import CLOSING_KINDS, EventWrite
 
 STEP_EVENTS = ("step_completed", "step_skipped")
@@ -60,32 +60,28 @@ class Session:
         return None
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def plan_for(ctx: Context, on: date, day: int | None = None) -> DayPlan:
+def plan_for(scope: Scope, on: date, day: int | None = None) -> DayPlan:
     """The day to play: the date's own program day, or day ``day`` of the same program week
     (so any adapted doses are those of that week)."""
     if day is None:
-        return services.day(ctx, on)
-    profile = services.get_profile(ctx)
-    program = services.program_for(profile)
+        return days.day(scope, on)
+    profile = get_profile(scope)
+    program = program_for(profile)
     if day not in {d.number for d in program.days}:
         numbers = ", ".join(str(d.number) for d in program.days)
         raise InputError(f"there is no day {day} in your plan (its days are {numbers})")
     anchor = max(on, profile.start_date)
     for candidate in week_dates(profile.start_date, anchor, cycle=program.cycle_length):
-        plan = services.day(ctx, candidate)
+        plan = days.day(scope, candidate)
         if plan.slot.day == day:
             return plan
     raise InputError(f"day {day} is not in this program week")
 
 
-def start(ctx: Context, plan: DayPlan, on: date) -> Session:
+def start(scope: Scope, plan: DayPlan, on: date) -> Session:
     """Open a session for ``on`` playing ``plan``'s timeline, after the safety gate agrees."""
-    person = ctx.require_person()
-    block = services.session_gate(ctx, on)
+    person = scope.require_subject()
+    block = days.session_gate(scope, on)
     if block:
         raise SessionRefused(block.for_terminal(), block)
     if not plan.timeline.steps:
@@ -98,10 +94,10 @@ def start(ctx: Context, plan: DayPlan, on: date) -> Session:
         week=plan.slot.week,
         day=plan.slot.day,
         timeline=plan.timeline,
-        started_at=_utcnow(),
+        started_at=scope.clock.now(),
     )
     table.create(
-        ctx.store,
+        scope.store,
         session_id=session.id,
         person_id=person,
         on=on,
@@ -113,7 +109,7 @@ def start(ctx: Context, plan: DayPlan, on: date) -> Session:
     return session
 
 
-def _from_row(ctx: Context, row: Any) -> Session:
+def _from_row(scope: Scope, row: Any) -> Session:
     session = Session(
         id=row.id,
         on=row.on_date,
@@ -124,7 +120,7 @@ def _from_row(ctx: Context, row: Any) -> Session:
         finished_at=row.finished_at,
         stopped_reason=row.stopped_reason,
     )
-    for event in table.events(ctx.store, ctx.require_person(), row.id):
+    for event in table.events(scope.store, scope.require_subject(), row.id):
         if event.kind == "step_completed":
             session.completed.add(event.step_index)
         elif event.kind == "step_skipped":
@@ -133,19 +129,29 @@ def _from_row(ctx: Context, row: Any) -> Session:
     return session
 
 
-def load(ctx: Context, session_id: str) -> Session:
-    row = table.get(ctx.store, ctx.require_person(), session_id)
+def session_date(scope: Scope, session_id: str) -> date:
+    """The date of one of the subject's sessions, in one indexed lookup (ratings arrive often,
+    and reading the whole session each time would slow every step of a long session)."""
+    row = table.get(scope.store, scope.require_subject(), session_id)
     if row is None:
         raise NotFound(f"no session {session_id}")
-    return _from_row(ctx, row)
+    on: date = row.on_date
+    return on
 
 
-def find_unfinished(ctx: Context, on: date, day: int | None = None) -> Session | None:
+def load(scope: Scope, session_id: str) -> Session:
+    row = table.get(scope.store, scope.require_subject(), session_id)
+    if row is None:
+        raise NotFound(f"no session {session_id}")
+    return _from_row(scope, row)
+
+
+def find_unfinished(scope: Scope, on: date, day: int | None = None) -> Session | None:
     """The newest session of ``on`` that was neither finished nor stopped (of program day
     ``day`` when given)."""
-    for row in table.unfinished(ctx.store, ctx.require_person(), on):
+    for row in table.unfinished(scope.store, scope.require_subject(), on):
         if day is None or row.program_day == day:
-            return _from_row(ctx, row)
+            return _from_row(scope, row)
     return None
 
 
@@ -158,7 +164,7 @@ def event_id(session_id: str, kind: str, step_index: int | None) -> str:
 
 
 def record(
-    ctx: Context,
+    scope: Scope,
     session_id: str,
     kind: str,
     step_index: int | None,
@@ -169,23 +175,23 @@ def record(
 ) -> bool:
     """Write one event and commit it now; False when that event id was already stored."""
     return table.add_event(
-        ctx.store,
+        scope.store,
         event_id=event or event_id(session_id, kind, step_index),
         session_id=session_id,
-        person_id=ctx.require_person(),
+        person_id=scope.require_subject(),
         kind=kind,
         step_index=step_index,
-        at=at or _utcnow(),
+        at=at or scope.clock.now(),
         data=data,
     )
 
 
 def posted_event(
+    scope: Scope,
     session_id: str,
     kind: str,
     step_index: int | None,
     *,
-    person_id: int | None,
     data: dict[str, Any] | None = None,
     event: str | None = None,
     at: datetime | None = None,
@@ -193,8 +199,10 @@ def posted_event(
     """The write for an event a player posts without having loaded the session (the web
     player, many a minute): the session's ownership is checked by the insert itself. An event
     that ends the session (finished, or stopped with the reason in ``data``) also closes it, in
-    the same transaction. ``person_id`` None: the local install's person."""
-    now = _utcnow()
+    the same transaction. Before anyone exists there is no such session either."""
+    if scope.subject is None:
+        raise NotFound(f"no session {session_id}")
+    now = scope.clock.now()
     close_at = now if kind in CLOSING_KINDS else None
     reason = None
     if kind == "session_stopped":
@@ -202,7 +210,7 @@ def posted_event(
     return EventWrite(
         event_id=event or event_id(session_id, kind, step_index),
         session_id=session_id,
-        person_id=person_id,
+        person_id=scope.subject,
         kind=kind,
         step_index=step_index,
         at=at or now,
@@ -212,32 +220,34 @@ def posted_event(
     )
 
 
-async def record_posted(store: Store, write: EventWrite) -> bool:
+async def record_posted(scope: Scope, write: EventWrite) -> bool:
     """Hand the event to the store's writer and wait until it is committed; False when that
     event id was already stored, NotFound when the person has no such session."""
-    stored = await store.events.write(write)
+    stored = await scope.store.events.write(write)
     if stored is None:
         raise NotFound(f"no session {write.session_id}")
     return stored
 
 
-def finish(ctx: Context, session_id: str) -> None:
-    table.close(ctx.store, ctx.require_person(), session_id, at=_utcnow(), reason=None)
+def finish(scope: Scope, session_id: str) -> None:
+    table.close(scope.store, scope.require_subject(), session_id, at=scope.clock.now(), reason=None)
 
 
-def stop(ctx: Context, session_id: str, reason: str) -> None:
+def stop(scope: Scope, session_id: str, reason: str) -> None:
     """End a session early for good (pain, or the person chose to end it): it will not be
     offered for resuming. Quitting to continue later records a ``quit`` event instead."""
-    table.close(ctx.store, ctx.require_person(), session_id, at=_utcnow(), reason=reason)
+    table.close(
+        scope.store, scope.require_subject(), session_id, at=scope.clock.now(), reason=reason
+    )
 
 
 # --- history ---------------------------------------------------------------------------------
 
 
-def history(ctx: Context) -> list[dict[str, Any]]:
+def history(scope: Scope) -> list[dict[str, Any]]:
     """Every session with its counts, oldest first, in the shape ``supple history --json``
     prints and the web API returns."""
-    rows, evs = table.list_all(ctx.store, ctx.require_person())
+    rows, evs = table.list_all(scope.store, scope.require_subject())
     by_session: dict[str, list[Any]] = {}
     for event in evs:
         by_session.setdefault(event.session_id, []).append(event)

@@ -1,0 +1,124 @@
+"""The use cases both faces (the terminal and the web app) and the exports call, each taking a
+``Scope``: who acts, for whom, on which store, by which clock.
+
+Modules import one way only, each from those above it::
+
+    scope          Scope, Actor and the clocks; who is asking, for whom, and when
+    parsing        dates, times of day and time zones as people type them
+    profile        the profile and the plan followed; plan files and uploads checked
+    current_day    which date "today" is for the subject
+    exercises      an exercise by a loose name; each day's length
+    history        the records the adaptation rules read, and the adapted doses
+    safety         the red-flag screen, clearances and the session gate
+    checkins       morning, session, exercise and weekly check-ins
+    progress_report  adherence, trends, PSFS and every dose change
+    days           a day and a week at adapted doses; the freshness stamp of today
+    sessions       guided sessions: start, record, resume, close, history
+    records        every record of the subject, out and back in (backups)
+
+Adapters parse input and render output; every rule in between lives here or in the core, once.
+The rules themselves (``supple.core``) never see a store or a clock.
+"""
+
+from __future__ import annotations
+
+from supple.services import sessions
+from supple.services.checkins import (
+    ExerciseRated,
+    list_checkins,
+    morning_missing,
+    psfs_baseline,
+    rate_exercise,
+    record_exercise,
+    record_morning,
+    record_session,
+    record_week,
+)
+from supple.services.current_day import today
+from supple.services.days import day, freshness_stamp, session_gate, settings_for, week
+from supple.services.exercises import day_estimates, find_exercise
+from supple.services.history import adaptation, load_history
+from supple.services.parsing import parse_date, parse_time, parse_zone, system_zone
+from supple.services.profile import (
+    check_uploaded_plan,
+    create_person,
+    current_program,
+    find_profile,
+    get_profile,
+    init_profile,
+    plan_summary,
+    plan_text,
+    program_for,
+    upload_name,
+    use_bundled_plan,
+    use_plan,
+    use_plan_text,
+)
+from supple.services.progress_report import Progress, progress, progress_json
+from supple.services.records import dump_records, restore_records
+from supple.services.safety import gate, record_clearance, record_screen, screened
+from supple.services.scope import (
+    NO_PROFILE,
+    Actor,
+    Clock,
+    FixedClock,
+    PinnedDay,
+    Scope,
+    SystemClock,
+)
+
+__all__ = [
+    "NO_PROFILE",
+    "Actor",
+    "Clock",
+    "ExerciseRated",
+    "FixedClock",
+    "PinnedDay",
+    "Progress",
+    "Scope",
+    "SystemClock",
+    "adaptation",
+    "check_uploaded_plan",
+    "create_person",
+    "current_program",
+    "day",
+    "day_estimates",
+    "dump_records",
+    "find_exercise",
+    "find_profile",
+    "freshness_stamp",
+    "gate",
+    "get_profile",
+    "init_profile",
+    "list_checkins",
+    "load_history",
+    "morning_missing",
+    "parse_date",
+    "parse_time",
+    "parse_zone",
+    "plan_summary",
+    "plan_text",
+    "program_for",
+    "progress",
+    "progress_json",
+    "psfs_baseline",
+    "rate_exercise",
+    "record_clearance",
+    "record_exercise",
+    "record_morning",
+    "record_screen",
+    "record_session",
+    "record_week",
+    "restore_records",
+    "screened",
+    "session_gate",
+    "sessions",
+    "settings_for",
+    "system_zone",
+    "today",
+    "upload_name",
+    "use_bundled_plan",
+    "use_plan",
+    "use_plan_text",
+    "week",
+]

@@ -1,0 +1,116 @@
+"""The red-flag screen, clinicians' clearances, and the session gate every face asks before it
+offers a session (CLINICAL.md rules 1 and 2); the rules themselves are ``supple.core.safety``'s
+and ``supple.core.pain``'s."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from supple.core.errors import InputError
+from supple.core.pain import must_stop
+from supple.core.safety import QUESTIONS, Block, Verdict, pain_settled, verdict
+from supple.services.current_day import today
+from supple.services.scope import Scope
+from supple.store import checkins, screens
+
+
+def screened(scope: Scope) -> bool:
+    """Whether the person has answered the red-flag screen at least once."""
+    return bool(screens.runs(scope.store, scope.require_subject()))
+
+
+def record_screen(scope: Scope, answers: dict[str, bool]) -> Verdict:
+    missing = [q.id for q in QUESTIONS if q.id not in answers]
+    if missing:
+        raise InputError(f"every question needs an answer; missing: {', '.join(missing)}")
+    screens.save_screen(scope.store, scope.require_subject(), answers, at=scope.clock.now())
+    return verdict(answers)
+
+
+def record_clearance(scope: Scope, cleared_on: date) -> None:
+    """Record the day a clinician said exercise is safe (never a day still to come)."""
+    if cleared_on > today(scope):
+        raise InputError(
+            f"the clearance date {cleared_on.isoformat()} is in the future; give the date a "
+            "clinician saw you and said exercise is safe"
+        )
+    screens.add_clearance(
+        scope.store,
+        scope.require_subject(),
+        cleared_on,
+        at=scope.clock.now(),
+        actor=scope.actor.label,
+    )
+
+
+def _flag_block(run: screens.ScreenRun) -> Block:
+    result = verdict(run.answers)
+    listed = " ".join(f"“{q.text}”" for q in result.flagged)
+    when = run.answered_at.date().isoformat()
+    return Block(
+        f"No session for now. On {when} you answered yes to: {listed} {result.advice}",
+        "clearance",
+    )
+
+
+def gate(scope: Scope, on: date) -> Block | None:
+    """Why no session may be offered on ``on``, or None (see ``days.session_gate``)."""
+    person = scope.require_subject()
+    runs = screens.runs(scope.store, person)
+    if not runs:
+        return Block(
+            f"No session yet: please answer the safety questions first ({len(QUESTIONS)} of them).",
+            "screen",
+        )
+    cleared = screens.list_clearances(scope.store, person)
+    for run in reversed(runs):
+        if verdict(run.answers).clear:
+            continue
+        if not any(c.recorded_at > run.answered_at and c.cleared_on <= on for c in cleared):
+            return _flag_block(run)
+    return _pain_stop_block(scope, on, runs)
+
+
+def _pain_stop_block(scope: Scope, on: date, runs: list[screens.ScreenRun]) -> Block | None:
+    """Rule 2's second half: pain that stopped a session and has not settled in 24 hours
+    brings the safety screen back before the next session."""
+    person = scope.require_subject()
+    stops = [
+        row
+        for row in checkins.list_for(scope.store, person, kind="exercise", until=on)
+        if must_stop((row.values or {}).get("pain"), (row.values or {}).get("quality"))
+    ]
+    if not stops:
+        return None
+    stop = stops[-1]
+    stopped_on: date = stop.on_date
+    if stopped_on == on:
+        return Block(
+            "You stopped today's session because of pain, so rest for the rest of the day.",
+            "rest",
+        )
+    mornings = {
+        row.on_date: row.values
+        for row in checkins.list_for(scope.store, person, kind="morning", until=on)
+    }
+    before, after = mornings.get(stopped_on), mornings.get(stopped_on + timedelta(days=1))
+    if after is not None and pain_settled(
+        before.get("pain") if before else None, int(after["pain"])
+    ):
+        return None
+    stop_time = screens.aware(stop.recorded_at)
+    if any(run.answered_at > stop_time for run in runs):
+        return None  # screened again since the stop (a "yes" there is handled by the gate)
+    if after is None and on == stopped_on + timedelta(days=1):
+        return Block(
+            "Yesterday's session stopped because of pain. First tell Supple how you feel this "
+            "morning: if the pain has settled, today's session is on; if not, Supple will ask "
+            "the safety questions again.",
+            "morning",
+        )
+    return Block(
+        f"The pain that stopped your session on {stopped_on.isoformat()} had not settled "
+        "24 hours later, so please answer the safety questions again before the next session. "
+        "If the pain is getting worse, or you notice numbness or weakness, contact a clinician.",
+        "screen",
+    )

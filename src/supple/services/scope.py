@@ -1,0 +1,121 @@
+"""Who is asking, for whom, and when: the frozen ``Scope`` every use case takes.
+
+A scope is built at the edges only (the CLI's root and the web app's dependencies) and passed
+explicitly to every use case, which never changes it. ``actor`` is who acts (today the local
+person; in a clinic a client, a clinician or an admin); ``subject`` is whose records are read
+and written. The clock is injected so that no use case reads the wall clock: ``--date``,
+``SUPPLE_TODAY`` and tests pin the day through ``PinnedDay`` or ``FixedClock``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Literal, Protocol
+from zoneinfo import ZoneInfo
+
+from supple.core.errors import NotFound
+
+if TYPE_CHECKING:
+    from supple.store.database import Store
+
+NO_PROFILE = (
+    "no profile yet: run `supple init` to create one (it asks a few safety questions first)"
+)
+
+Role = Literal["person", "clinician", "admin"]
+
+
+class Clock(Protocol):
+    """Where use cases get the time from."""
+
+    def now(self) -> datetime:
+        """This moment, timezone-aware (UTC)."""
+        ...
+
+    def today(self, zone: str) -> date:
+        """Today's date in the IANA zone ``zone``."""
+        ...
+
+
+@dataclass(frozen=True)
+class SystemClock:
+    """The machine's clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def today(self, zone: str) -> date:
+        return self.now().astimezone(ZoneInfo(zone)).date()
+
+
+@dataclass(frozen=True)
+class PinnedDay:
+    """Today is ``day`` wherever the person lives (``--date``, ``SUPPLE_TODAY``); moments are
+    still the real ones, so what is recorded says when it really happened."""
+
+    day: date
+    wall: Clock = field(default_factory=SystemClock)
+
+    def now(self) -> datetime:
+        return self.wall.now()
+
+    def today(self, zone: str) -> date:
+        return self.day
+
+
+@dataclass(frozen=True)
+class FixedClock:
+    """A clock that never moves (tests, reproducible exports)."""
+
+    moment: datetime
+
+    def now(self) -> datetime:
+        return self.moment.astimezone(UTC)
+
+    def today(self, zone: str) -> date:
+        return self.moment.astimezone(ZoneInfo(zone)).date()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a role and the id it is known by (None: a local visitor before any person
+    exists)."""
+
+    role: Role
+    id: int | None
+
+    @property
+    def label(self) -> str | None:
+        """How a write records its actor (``"person:1"``), None for nobody yet."""
+        return None if self.id is None else f"{self.role}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The store, who acts, whose records, and the clock: one per command or request."""
+
+    store: Store
+    actor: Actor
+    subject: int | None
+    clock: Clock = field(default_factory=SystemClock)
+
+    @classmethod
+    def local(cls, store: Store, person: int | None, clock: Clock | None = None) -> Scope:
+        """A person acting for themself (the personal install: the CLI and ``supple serve``)."""
+        return cls(store, Actor("person", person), person, clock or SystemClock())
+
+    def require_subject(self) -> int:
+        """The subject's id; before anyone exists, the "no profile yet" answer."""
+        if self.subject is None:
+            raise NotFound(NO_PROFILE)
+        return self.subject
+
+    def for_created(self, person: int) -> Scope:
+        """The scope acting for a person just created: a new scope, this one is unchanged. A
+        local visitor without a person yet becomes that person; any other actor stays who acts.
+        """
+        actor = self.actor
+        if actor.role == "person" and actor.id is None:
+            actor = Actor("person", person)
+        return Scope(self.store, actor, person, self.clock)
