@@ -51,6 +51,7 @@ test: $(DEVSTAMP) chromium pango
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 bench: $(DEVSTAMP)

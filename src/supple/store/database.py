@@ -175,7 +175,8 @@ class Store:
             return
         from supple.store.migrate import upgrade
 
-        upgrade(self)
+        with self.write() as conn:
+            upgrade(conn)
 
     @property
     def events(self) -> EventWriter:

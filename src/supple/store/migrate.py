@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-
-if TYPE_CHECKING:
-    from supple.store.database import Store
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -25,8 +22,8 @@ def head() -> str | None:
     return ScriptDirectory.from_config(config()).get_current_head()
 
 
-def upgrade(store: Store, revision: str = "head") -> None:
+def upgrade(conn: sa.Connection, revision: str = "head") -> None:
+    """Migrate through ``conn``, inside the caller's write transaction."""
     cfg = config()
-    with store.write() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
