@@ -1,5 +1,5 @@
 """Check-ins (morning, before and after a session, weekly with the PSFS) and the progress page.
-The rules and the storage are ``wellbeing``'s; the charts are drawn by pygal (server-side SVG,
+The rules and the storage are the services'; the charts are drawn by pygal (server-side SVG,
 no script)."""
 
 from __future__ import annotations
