@@ -282,3 +282,18 @@ def test_an_upload_is_checked_in_memory_with_problems_naming_its_base_name(
     bad = b"format: 1\nname: \xff\n"
     answer = client.post("/plan/check", files={"planfile": ("mine.yaml", bad, "text/yaml")})
     assert "mine.yaml:2:7: is not UTF-8 text" in answer.text
+
+
+def test_serve_reads_the_same_settings_as_every_command(
+    supple: Supple, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    import uvicorn
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    monkeypatch.setenv("SUPPLE_TODAY", "2026-11-10")
+    assert supple("serve").exit_code == 0
+    (app,) = served
+    settings = app.state.settings  # type: ignore[attr-defined]
+    assert (settings.today, settings.database_url) == ("2026-11-10", db_url)
+    app.state.store.dispose()  # type: ignore[attr-defined]

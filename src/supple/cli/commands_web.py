@@ -20,14 +20,15 @@ def serve(ctx: click.Context, host: str, port: int, db_url: str | None, open_bro
     """Run Supple in your browser: today, the guided player, check-ins and progress."""
     import threading
     import webbrowser
+    from dataclasses import replace
 
     import uvicorn
 
     from supple.web import WebSettings, create_app
 
     db_url = db_url or (ctx.find_root().obj or {}).get("db_url")
-    settings = WebSettings(database_url=db_url) if db_url else WebSettings()
-    app = create_app(settings)
+    settings = WebSettings.from_env()
+    app = create_app(replace(settings, database_url=db_url) if db_url else settings)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     address = f"http://{shown}:{port}/"
     click.echo(f"Supple is running at {address}  (Ctrl+C to stop)")
