@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,7 +25,6 @@ from supple.store.database import Store, open_store
 from supple.store.schema import clearances
 from supple.store.schema import profiles as profile_rows
 from supple.web import WebSettings, create_app
-from supple.web.deps import get_scope
 from tests.conftest import Supple, ready_database
 
 SRC = Path(__file__).parents[1] / "src" / "supple"
@@ -210,7 +209,7 @@ def test_the_web_reads_the_same_settings_object() -> None:
 
 
 def test_the_today_cache_answers_for_the_subject_the_request_resolved_to(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite:///{tmp_path / 'two.db'}"
     ready_database(url)  # the local person: week 1 on 2026-11-03
@@ -221,13 +220,11 @@ def test_the_today_cache_answers_for_the_subject_the_request_resolved_to(
     app = create_app(WebSettings(database_url=url, today="2026-11-03"))
     with TestClient(app) as client:
         assert client.get("/api/v1/today").json()["week"] == 1  # cached for the local person
-
-        async def as_other() -> AsyncIterator[Scope]:
-            with app.state.store.pinned() as view:
-                yield Scope(view, Actor("clinician", 7), other, PinnedDay(date(2026, 11, 3)))
-
-        app.dependency_overrides[get_scope] = as_other
+        # The composition root resolves another subject (as a clinic's login will): the
+        # cached answer is not theirs.
+        monkeypatch.setattr(app.state.roots, "person", lambda: other)
         assert client.get("/api/v1/today").json()["week"] == 3
+        assert len(app.state.today_cache) == 2
     app.state.store.dispose()
 
 

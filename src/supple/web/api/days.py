@@ -12,7 +12,7 @@ from supple import services
 from supple.jsonview import day_json, timeline_json
 from supple.services import Scope
 from supple.web import response_cache
-from supple.web.deps import DateQuery, RequestScope, resolve_date
+from supple.web.deps import DateQuery, RequestScope, pinned_scope, resolve_date
 
 today = APIRouter(prefix="/today", tags=["today"])
 week = APIRouter(prefix="/week", tags=["week"])
@@ -20,29 +20,30 @@ timeline = APIRouter(prefix="/timeline", tags=["timeline"])
 
 
 @today.get("", response_model=dict[str, Any])
-def get_today(request: Request, scope: RequestScope, on: DateQuery = None) -> Response:
+def get_today(request: Request, on: DateQuery = None) -> Response:
     """The day's session with each dose (adapted, with its reason), its time and a tip.
 
     Pages and players ask for this often and it rarely changes, so the encoded answer is kept,
     keyed by the subject and a stamp of their records read from the database in one query on
     every request: any write, from this process or another, changes the stamp and so the key.
-    The scope is resolved first (the dependency), so the cache only ever answers for the
-    subject it was computed for.
+    The scope is resolved first, so the cache only ever answers for the subject it was computed
+    for (the key holds the subject).
     """
-    stamp = services.freshness_stamp(scope)
-    if stamp is None:  # no profile yet: the services say so, as a 404
-        return JSONResponse(_today(scope, resolve_date(scope, on)))
-    when = on or services.today(scope, stamp.timezone)
-    cache = response_cache.for_app(request.app.state, "today_cache")
-    key = (scope.subject, stamp, when)
-    body = cache.get(key)
-    if body is None:
-        body = bytes(JSONResponse(_today(scope, when)).body)
-        # SQLite reads the stamp and the records in one snapshot; PostgreSQL's default
-        # isolation gives each query its own, so there the stamp is read again to make sure
-        # nothing changed in between.
-        if scope.store.is_sqlite or services.freshness_stamp(scope) == stamp:
-            cache.put(key, body)
+    with pinned_scope(request) as scope:
+        stamp = services.freshness_stamp(scope)
+        if stamp is None:  # no profile yet: the services say so, as a 404
+            return JSONResponse(_today(scope, resolve_date(scope, on)))
+        when = on or services.today(scope, stamp.timezone)
+        cache = response_cache.for_app(request.app.state, "today_cache")
+        key = (scope.subject, stamp, when)
+        body = cache.get(key)
+        if body is None:
+            body = bytes(JSONResponse(_today(scope, when)).body)
+            # SQLite reads the stamp and the records in one snapshot; PostgreSQL's default
+            # isolation gives each query its own, so there the stamp is read again to make sure
+            # nothing changed in between.
+            if scope.store.is_sqlite or services.freshness_stamp(scope) == stamp:
+                cache.put(key, body)
     return Response(body, media_type="application/json")
 
 
