@@ -10,8 +10,6 @@ import pytest
 import supple.services
 import supple.web
 
-NAMESPACES = {"sessions"}  # submodules offered as a namespace of their own
-
 
 @pytest.mark.parametrize("package", [supple.services, supple.web], ids=lambda p: p.__name__)
 def test_all_lists_every_public_name_sorted(package: types.ModuleType) -> None:
@@ -20,7 +18,7 @@ def test_all_lists_every_public_name_sorted(package: types.ModuleType) -> None:
         for name, value in vars(package).items()
         if not name.startswith("_")
         and name != "annotations"  # `from __future__ import annotations`
-        and (not isinstance(value, types.ModuleType) or name in NAMESPACES)
+        and not isinstance(value, types.ModuleType)
     }
     assert sorted(package.__all__) == sorted(public)
     assert package.__all__ == sorted(package.__all__, key=lambda n: (not n.isupper(), n))

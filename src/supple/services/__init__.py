@@ -12,9 +12,13 @@ Modules import one way only, each from those above it::
     safety         the red-flag screen, clearances and the session gate
     checkins       morning, session, exercise and weekly check-ins
     progress_report  adherence, trends, PSFS and every dose change
-    days           a day and a week at adapted doses; the freshness stamp of today
+    days           a day and a week at adapted doses
     sessions       guided sessions: start, record, resume, close, history
     records        every record of the subject, out and back in (backups)
+    freshness      the stamp today's cached answer is keyed by (the web app's)
+
+The last three are imported by name (``from supple.services import sessions``) and not loaded
+here, so a terminal command that needs none of them never pays for them.
 
 Adapters parse input and render output; every rule in between lives here or in the core, once.
 The rules themselves (``supple.core``) never see a store or a clock.
@@ -22,7 +26,6 @@ The rules themselves (``supple.core``) never see a store or a clock.
 
 from __future__ import annotations
 
-from supple.services import sessions
 from supple.services.checkins import (
     ExerciseRated,
     list_checkins,
@@ -35,7 +38,7 @@ from supple.services.checkins import (
     record_week,
 )
 from supple.services.current_day import today
-from supple.services.days import day, freshness_stamp, session_gate, settings_for, week
+from supple.services.days import day, session_gate, settings_for, week
 from supple.services.exercises import day_estimates, find_exercise
 from supple.services.history import adaptation, load_history
 from supple.services.parsing import parse_date, parse_time, parse_zone, system_zone
@@ -55,7 +58,6 @@ from supple.services.profile import (
     use_plan_text,
 )
 from supple.services.progress_report import Progress, progress, progress_json
-from supple.services.records import dump_records, restore_records
 from supple.services.safety import gate, record_clearance, record_screen, screened
 from supple.services.scope import (
     NO_PROFILE,
@@ -83,10 +85,8 @@ __all__ = [
     "current_program",
     "day",
     "day_estimates",
-    "dump_records",
     "find_exercise",
     "find_profile",
-    "freshness_stamp",
     "gate",
     "get_profile",
     "init_profile",
@@ -109,10 +109,8 @@ __all__ = [
     "record_screen",
     "record_session",
     "record_week",
-    "restore_records",
     "screened",
     "session_gate",
-    "sessions",
     "settings_for",
     "system_zone",
     "today",

@@ -13,7 +13,6 @@ from supple.core.timeline import Settings
 from supple.services import history, safety
 from supple.services.profile import get_profile, program_for
 from supple.services.scope import Scope
-from supple.store import freshness
 
 
 def settings_for(profile: Profile) -> Settings:
@@ -58,11 +57,3 @@ def session_gate(scope: Scope, on: date) -> Block | None:
     if scope.subject is None:
         return None
     return safety.gate(scope, on)
-
-
-def freshness_stamp(scope: Scope) -> freshness.Stamp | None:
-    """A stamp of everything today's answer is computed from, read in one query (None before
-    the subject has a profile): a cache of that answer is keyed by it."""
-    if scope.subject is None:
-        return None
-    return freshness.today_stamp(scope.store, scope.subject)

@@ -17,7 +17,7 @@ from supple.core.errors import NotFound, PlanError, SuppleError
 from supple.core.wording import duration
 from supple.figures import svg_for
 from supple.jsonview import timeline_json
-from supple.services import Scope
+from supple.services import Scope, sessions
 from supple.web.deps import DateQuery, RequestScope, first_run_redirect, resolve_date
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +78,7 @@ def week_page(request: Request, scope: RequestScope, on: DateQuery = None) -> Re
         return redirect
     when = resolve_date(scope, on)
     days = services.week(scope, when)
-    done = _done_dates(services.sessions.history(scope))
+    done = _done_dates(sessions.history(scope))
     status: dict[date, str] = {}
     for d in days:
         if d.on in done:
@@ -109,7 +109,7 @@ def history_page(request: Request, scope: RequestScope, on: DateQuery = None) ->
     if redirect := first_run_redirect(scope):
         return redirect
     when = resolve_date(scope, on)
-    history = services.sessions.history(scope)
+    history = sessions.history(scope)
     months = calendar.Calendar(firstweekday=0).monthdatescalendar(when.year, when.month)
     return render(
         request,

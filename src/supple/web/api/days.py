@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from supple import services
 from supple.jsonview import day_json, timeline_json
 from supple.services import Scope
+from supple.services.freshness import freshness_stamp
 from supple.web import response_cache
 from supple.web.deps import DateQuery, RequestScope, pinned_scope, resolve_date
 
@@ -30,7 +31,7 @@ def get_today(request: Request, on: DateQuery = None) -> Response:
     for (the key holds the subject).
     """
     with pinned_scope(request) as scope:
-        stamp = services.freshness_stamp(scope)
+        stamp = freshness_stamp(scope)
         if stamp is None:  # no profile yet: the services say so, as a 404
             return JSONResponse(_today(scope, resolve_date(scope, on)))
         when = on or services.today(scope, stamp.timezone)
@@ -42,7 +43,7 @@ def get_today(request: Request, on: DateQuery = None) -> Response:
             # SQLite reads the stamp and the records in one snapshot; PostgreSQL's default
             # isolation gives each query its own, so there the stamp is read again to make sure
             # nothing changed in between.
-            if scope.store.is_sqlite or services.freshness_stamp(scope) == stamp:
+            if scope.store.is_sqlite or freshness_stamp(scope) == stamp:
                 cache.put(key, body)
     return Response(body, media_type="application/json")
 
