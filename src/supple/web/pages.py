@@ -60,8 +60,8 @@ def today_page(request: Request, scope: RequestScope, on: DateQuery = None) -> R
         morning_due=services.morning_missing(scope, when),
         today_iso=when.isoformat(),
         figures={i.exercise.id: _figure(i.exercise.id) for i in plan.items},
-        done=_done_on(services.sessions.history(scope), when),
-        resumable=bool(services.sessions.find_unfinished(scope, when)),
+        done=_done_on(sessions.history(scope), when),
+        resumable=bool(sessions.find_unfinished(scope, when)),
     )
 
 
