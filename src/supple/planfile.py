@@ -26,6 +26,7 @@ from supple.core.plan import (
     Exercise,
     Prescription,
     Program,
+    Swap,
     Tip,
     Variant,
 )
@@ -73,6 +74,8 @@ class _Checker:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[Problem] = []
+        # swaps naming another exercise, checked once every exercise of the file is known
+        self.swap_targets: list[tuple[yaml.Node, str, Swap]] = []
 
     def fail(self, node: yaml.Node, message: str) -> None:
         mark = node.start_mark
@@ -265,8 +268,58 @@ def _variant(check: _Checker, node: yaml.Node, what: str) -> Variant | None:
     return Variant(name, how) if name and how else None
 
 
+SWAP_VARIANTS = ("easier", "harder", "same")
+
+
+def _swaps(
+    check: _Checker, node: yaml.Node, what: str, equipment: tuple[str, ...]
+) -> tuple[Swap, ...]:
+    """The ``without`` entries: for a prop the exercise lists, what to do instead and why."""
+    if not isinstance(node, yaml.MappingNode):
+        check.fail(node, f"{what} without must be a mapping of equipment to a swap")
+        return ()
+    swaps: list[Swap] = []
+    for key_node, value_node in node.value:
+        prop = check.choice(key_node, f"{what} without", EQUIPMENT)
+        if prop is None:
+            continue
+        if prop not in equipment:
+            check.fail(key_node, f"{what} without '{prop}': '{prop}' is not in its equipment")
+            continue
+        label = f"{what} without {prop}"
+        fields = check.mapping(value_node, label, ("use", "reason"))
+        if fields is None or len(fields) < 2:
+            continue
+        use = check.text(fields["use"], f"{label} use")
+        reason = check.text(fields["reason"], f"{label} reason")
+        if use is None or reason is None:
+            continue
+        swap = Swap(prop, use, reason)
+        if use not in SWAP_VARIANTS:
+            check.swap_targets.append((fields["use"], what, swap))
+        swaps.append(swap)
+    return tuple(swaps)
+
+
+def _check_swap_targets(check: _Checker, catalog: Mapping[str, Exercise]) -> None:
+    """A swap to another exercise must name one that exists and does not need the prop."""
+    for node, what, swap in check.swap_targets:
+        target = catalog.get(swap.use)
+        if target is None:
+            check.fail(
+                node,
+                f"{what} without {swap.prop} use: '{swap.use}' is not easier, harder, same "
+                f"or a known exercise id{_suggest(swap.use, sorted(catalog))}",
+            )
+        elif swap.prop in target.equipment:
+            check.fail(
+                node, f"{what} without {swap.prop} use: '{swap.use}' needs a {swap.prop} too"
+            )
+    check.swap_targets.clear()
+
+
 def _exercise(check: _Checker, node: yaml.Node) -> Exercise | None:
-    fields = check.mapping(node, "exercise", _EXERCISE_KEYS, ("notes", "phases"))
+    fields = check.mapping(node, "exercise", _EXERCISE_KEYS, ("notes", "phases", "without"))
     if fields is None or any(k not in fields for k in _EXERCISE_KEYS):
         return None
     before = len(check.problems)
@@ -298,9 +351,12 @@ def _exercise(check: _Checker, node: yaml.Node) -> Exercise | None:
         else None,
         phases=_phases(check, fields, what) if "phases" in fields else (),
     )
+    swaps: tuple[Swap, ...] = ()
+    if "without" in fields and isinstance(built["equipment"], tuple):
+        swaps = _swaps(check, fields["without"], what, built["equipment"])
     if len(check.problems) != before:
         return None
-    return Exercise(**built)  # type: ignore[arg-type]
+    return Exercise(**built, swaps=swaps)  # type: ignore[arg-type]
 
 
 def _phases(
@@ -346,6 +402,7 @@ def _exercises(
             check.fail(child, f"exercise id '{exercise.id}' is defined more than once")
             continue
         catalog[exercise.id] = exercise
+    _check_swap_targets(check, {**known, **catalog})
     return catalog
 
 

@@ -72,7 +72,7 @@ def plan_day(
         return DayPlan(on, slot, None, None, (), Timeline(()), tip_for(program, on))
     adapted = [adapt(item) if adapt else Adapted(item.dose) for item in day.items]
     todays = [
-        Prescription(item.exercise_id, a.dose, item.notes)
+        Prescription(item.exercise_id, a.dose, item.notes, variant=a.variant)
         for item, a in zip(day.items, adapted, strict=True)
     ]
     timeline = build(todays, program.catalog, settings)

@@ -24,6 +24,21 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class Swap:
+    """What to do instead when a prop is missing (the catalog's ``without`` entries).
+
+    ``use`` is ``"easier"`` or ``"harder"`` (the exercise's own variant), ``"same"`` (the
+    exercise needs the prop only optionally, as dumbbells for a movement the plan allows with
+    body weight), or the id of another catalog exercise for the same area. ``reason`` says why
+    the replacement keeps the point of the exercise, in the person's words.
+    """
+
+    prop: str  # an equipment word of the catalog: "bench", "foam roller", "dumbbells"
+    use: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Exercise:
     """One catalog entry: what the movement is and how to do it well."""
 
@@ -47,6 +62,10 @@ class Exercise:
     # How one rep divides its tempo, in order ("up" 1 s, "hold" 1 s, "down" 2 s), so a player
     # can name the phase being done; empty when a rep is one flowing movement.
     phases: tuple[tuple[str, int], ...] = ()
+    swaps: tuple[Swap, ...] = ()
+
+    def swap_for(self, prop: str) -> Swap | None:
+        return next((swap for swap in self.swaps if swap.prop == prop), None)
 
 
 @dataclass(frozen=True)
@@ -112,6 +131,8 @@ class Prescription:
     exercise_id: str
     dose: Dose
     notes: str | None = None
+    rest_seconds: int | None = None  # None: the pacing settings, else the exercise's own rest
+    variant: Variant | None = None  # done as this variant: the players name and describe it
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,14 @@ def _last_seconds_cue(dose: Dose, settings: Settings) -> str | None:
     return None if settings.rep_mode == "done" else "Last rep."
 
 
+def rest_seconds(item: Prescription, exercise: Exercise, settings: Settings) -> int:
+    """The rest between two sets: the prescription's own (a fitted session shortens it), else
+    the person's pacing setting, else the exercise's default."""
+    if item.rest_seconds is not None:
+        return item.rest_seconds
+    return settings.rest_seconds if settings.rest_seconds is not None else exercise.rest_seconds
+
+
 def build(
     items: Sequence[Prescription],
     catalog: Mapping[str, Exercise],
@@ -142,13 +150,15 @@ def build(
     for item_no, item in enumerate(items):
         exercise = catalog[item.exercise_id]
         dose = item.dose
+        name = item.variant.name if item.variant else exercise.name
+        first_cue = item.variant.how if item.variant else exercise.cues[0]
         lead_kind: StepKind = "ready" if item_no == 0 else "transition"
         lead_seconds = settings.ready_seconds if item_no == 0 else settings.transition_seconds
         add(
             kind=lead_kind,
             item=item_no,
             exercise_id=exercise.id,
-            exercise_name=exercise.name,
+            exercise_name=name,
             set_no=1,
             sets=dose.set_count,
             side=None,
@@ -156,12 +166,12 @@ def build(
             seconds=lead_seconds,
             min_seconds=None,
             waits_for_done=False,
-            cue_start=f"{'Get ready' if item_no == 0 else 'Next'}: {exercise.name}, "
-            f"{dose.describe()}. {exercise.cues[0]}",
+            cue_start=f"{'Get ready' if item_no == 0 else 'Next'}: {name}, "
+            f"{dose.describe()}. {first_cue}",
             cue_half=None,
             cue_end="Starting in 3, 2, 1.",
         )
-        rest = settings.rest_seconds if settings.rest_seconds is not None else exercise.rest_seconds
+        rest = rest_seconds(item, exercise, settings)
         sides = _side_names(dose)
         for set_no in range(1, dose.set_count + 1):
             for side_no, side in enumerate(sides):
@@ -171,7 +181,7 @@ def build(
                     kind="work",
                     item=item_no,
                     exercise_id=exercise.id,
-                    exercise_name=exercise.name,
+                    exercise_name=name,
                     set_no=set_no,
                     sets=dose.set_count,
                     side=side,
@@ -196,7 +206,7 @@ def build(
                         kind="switch",
                         item=item_no,
                         exercise_id=exercise.id,
-                        exercise_name=exercise.name,
+                        exercise_name=name,
                         set_no=set_no,
                         sets=dose.set_count,
                         side=other,
@@ -213,7 +223,7 @@ def build(
                     kind="rest",
                     item=item_no,
                     exercise_id=exercise.id,
-                    exercise_name=exercise.name,
+                    exercise_name=name,
                     set_no=set_no,
                     sets=dose.set_count,
                     side=None,
