@@ -329,12 +329,13 @@ def _exercise(check: _Checker, node: yaml.Node) -> Exercise | None:
         check.fail(fields["id"], f"exercise id '{ident}' must be kebab-case (a-z, 0-9 and '-')")
     per_node = fields["per"]
     per = None if per_node.tag == _NULL else check.choice(per_node, f"{what} per", ("side", "leg"))
+    equipment = check.texts(fields["equipment"], f"{what} equipment", options=EQUIPMENT)
     built = dict(
         id=ident,
         name=check.text(fields["name"], f"{what} name"),
         category=check.choice(fields["category"], f"{what} category", CATEGORIES),
         targets=check.texts(fields["targets"], f"{what} targets", options=TARGETS),
-        equipment=check.texts(fields["equipment"], f"{what} equipment", options=EQUIPMENT),
+        equipment=equipment,
         per=per,
         tempo_seconds=check.integer(fields["tempo_seconds"], f"{what} tempo_seconds", high=60),
         rest_seconds=check.integer(fields["rest_seconds"], f"{what} rest_seconds", low=0, high=600),
@@ -352,8 +353,8 @@ def _exercise(check: _Checker, node: yaml.Node) -> Exercise | None:
         phases=_phases(check, fields, what) if "phases" in fields else (),
     )
     swaps: tuple[Swap, ...] = ()
-    if "without" in fields and isinstance(built["equipment"], tuple):
-        swaps = _swaps(check, fields["without"], what, built["equipment"])
+    if "without" in fields:
+        swaps = _swaps(check, fields["without"], what, equipment)
     if len(check.problems) != before:
         return None
     return Exercise(**built, swaps=swaps)  # type: ignore[arg-type]

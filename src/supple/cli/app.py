@@ -105,3 +105,21 @@ def date_option(func: F) -> F:
 
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")(func)
+
+
+def fit_options(func: F) -> F:
+    """``--minutes N`` and ``--without bench,roller,weights``: the day fitted to the time and
+    the props a person has (docs/session-fitting.md). Read by ``core.fit.parse_choices``, so a
+    bad value gets the same message as on the web."""
+    func = click.option(
+        "--without",
+        "without",
+        metavar="PROPS",
+        help="Props you do not have today, comma-separated: bench, roller, weights.",
+    )(func)
+    return click.option(
+        "--minutes",
+        "minutes",
+        metavar="N",
+        help="Fit the session into N minutes (5-120): fewer sets first, every exercise kept.",
+    )(func)

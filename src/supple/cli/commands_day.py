@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import click
 
-from supple.cli.app import date_option, emit_json, friendly, json_option, open_scope
+from supple.cli.app import date_option, emit_json, fit_options, friendly, json_option, open_scope
 
 
 @click.command()
 @date_option
+@fit_options
 @json_option
 @friendly
-def today(on: str | None, as_json: bool) -> None:
-    """What today's session holds: exercises, doses, time, and a tip."""
+def today(on: str | None, minutes: str | None, without: str | None, as_json: bool) -> None:
+    """What today's session holds: exercises, doses, time, and a tip.
+
+    With --minutes or --without, the day as `supple start` would play it with those choices.
+    """
     from supple import services
+    from supple.core.fit import parse_choices
     from supple.jsonview import day_json
 
+    choices = parse_choices(minutes, without)
     scope = open_scope(on)
     when = services.today(scope)
-    plan = services.day(scope, when)
+    fitted = None
+    if choices.any:  # imported only then: `supple today` alone stays quick to start
+        from supple.services import sessions
+
+        fitted = sessions.fitted_day(scope, when, choices)
+    plan = fitted.plan if fitted else services.day(scope, when)
     gate = services.session_gate(scope, when) if not plan.is_rest_day else None
     ask_morning = services.morning_missing(scope, when)
     if as_json:
@@ -27,6 +38,7 @@ def today(on: str | None, as_json: bool) -> None:
                 **day_json(plan),
                 "gate": gate.as_json() if gate else None,
                 "morning_checkin_missing": ask_morning,
+                "fit": fitted.to_json() if fitted else None,
             }
         )
         return
@@ -37,7 +49,7 @@ def today(on: str | None, as_json: bool) -> None:
         return
     if ask_morning:
         render_wellbeing.morning_prompt()
-    render.day(plan)
+    render.day(plan, fitted)
 
 
 @click.command()

@@ -8,13 +8,22 @@ from typing import TYPE_CHECKING
 
 import click
 
-from supple.cli.app import date_option, emit_json, fail, friendly, json_option, open_scope
+from supple.cli.app import (
+    date_option,
+    emit_json,
+    fail,
+    fit_options,
+    friendly,
+    json_option,
+    open_scope,
+)
 from supple.cli.wrap import fit, prompt_suffix
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from supple.cli.play import Runner
+    from supple.core.fit import Fitted
     from supple.core.plan import Exercise
     from supple.services import Scope
     from supple.services.sessions import Session
@@ -23,6 +32,7 @@ if TYPE_CHECKING:
 @click.command()
 @click.option("--day", "day", type=int, metavar="N", help="Play day N of this program week.")
 @date_option
+@fit_options
 @click.option(
     "--speed",
     type=float,
@@ -42,6 +52,8 @@ if TYPE_CHECKING:
 def start(
     day: int | None,
     on: str | None,
+    minutes: str | None,
+    without: str | None,
     speed: float,
     auto: bool,
     resume: bool,
@@ -55,10 +67,13 @@ def start(
 
     Before it starts you rate pain and stiffness, and after it your pain and effort (each
     0–10, Enter skips); the adaptation rules need them. Flags give them without asking.
+    --minutes and --without fit the day to the time and props you have; every change is
+    listed before the first step.
     """
     from supple import services
     from supple.cli.play import Runner
     from supple.core.errors import InputError
+    from supple.core.fit import parse_choices
     from supple.core.outcomes import check_scale
     from supple.core.pain import STOP_ADVICE
     from supple.services import sessions
@@ -70,6 +85,7 @@ def start(
     for flag, value in flags.items():
         if value is not None:
             check_scale(value, flag)
+    choices = parse_choices(minutes, without)
     interactive = not auto
     if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
         fail("the interactive player needs a terminal; use --auto to run without one")
@@ -93,10 +109,17 @@ def start(
     if resume and session is None:
         fail(f"no unfinished session on {when.isoformat()} to resume")
     if session is None:
-        plan = sessions.plan_for(scope, when, day)
-        session = sessions.start(scope, plan, when)
+        fitted = sessions.fitted_day(scope, when, choices, day)
+        session = sessions.start(scope, fitted, when)
+        plan = fitted.plan
         title = f"Day {plan.slot.day} · {plan.title}"
+        _fit_notes(fitted)
     else:
+        if choices.any:
+            click.echo(
+                "An unfinished session goes on as it was started; --minutes and --without apply "
+                "to a new one."
+            )
         block = services.session_gate(scope, when)
         if block:
             fail(block.for_terminal())
@@ -113,6 +136,15 @@ def start(
     _farewell(runner, STOP_ADVICE)
     if runner.player.status == "finished" or runner.stopped_for_pain:
         checkin.after(after_pain, rpe)
+
+
+def _fit_notes(fitted: Fitted) -> None:
+    """Every change the choices made, before the first step, so nothing is a surprise."""
+    summary = fitted.summary()
+    if summary:
+        click.echo(summary)
+    for change in fitted.changes:
+        click.echo(f"  · {change.reason}")
 
 
 class _SessionCheckin:
@@ -205,6 +237,8 @@ def history(as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from supple.core.fit import stored_line
+
     if not rows:
         click.echo("No sessions yet: `supple start` plays today's.")
         return
@@ -234,7 +268,13 @@ def history(as_json: bool) -> None:
             exercises,
             hurt or "—",
         )
-    Console(highlight=False).print(table)
+    console = Console(highlight=False)
+    console.print(table)
+    for row in rows:
+        if row.get("fit"):
+            console.print(f"{row['date']}: {stored_line(row['fit'])}", style="magenta")
+            for change in row["fit"].get("changes", []):
+                console.print(f"  · {change['reason']}")
 
 
 def _name(catalog: Mapping[str, Exercise], exercise_id: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -14,6 +15,9 @@ from supple.core.plan import Exercise, Program
 from supple.core.profile import Profile
 from supple.core.safety import DISCLAIMER
 from supple.core.wording import duration
+
+if TYPE_CHECKING:
+    from supple.core.fit import Fitted
 
 console = Console(highlight=False)
 
@@ -30,7 +34,7 @@ def _heading(plan: DayPlan) -> str:
     return f"{plan.on.strftime('%A %d %B %Y')} · {week} · Day {plan.slot.day}"
 
 
-def day(plan: DayPlan) -> None:
+def day(plan: DayPlan, fitted: Fitted | None = None) -> None:
     console.print(Text(_heading(plan), style="dim"))
     if plan.is_rest_day:
         console.print(Text("Rest day", style="bold"))
@@ -52,8 +56,12 @@ def day(plan: DayPlan) -> None:
             dose.append(f"\n{item.variant.name}", style="yellow")
         if item.reason:
             dose.append(f"\n{item.reason}", style="yellow")
+        for reason in fitted.details(number - 1) if fitted else []:
+            dose.append(f"\n{reason}", style="magenta")
         table.add_row(str(number), name, dose, minutes(item.estimated_seconds))
     console.print(table)
+    if fitted and (summary := fitted.summary()):
+        console.print(Text(summary, style="bold magenta"))
     console.print(
         Text(f"About {minutes(plan.estimated_seconds)} in all, rests included.", style="bold")
     )

@@ -78,13 +78,16 @@ class History:
     """Everything the rules read, keyed by the local date it belongs to.
 
     ``done`` holds, per date, the exercises done (not skipped) in that day's session;
-    ``efforts`` the session's effort (RPE 0–10).
+    ``efforts`` the session's effort (RPE 0–10); ``reduced`` the exercises of ``done`` that
+    were done only with less work than the day asked (a session fitted to fewer minutes or
+    without a prop, docs/session-fitting.md): they never count toward progression.
     """
 
     mornings: Mapping[date, Morning] = field(default_factory=dict)
     ratings: Mapping[tuple[date, str], Rating] = field(default_factory=dict)
     efforts: Mapping[date, int] = field(default_factory=dict)
     done: Mapping[date, frozenset[str]] = field(default_factory=dict)
+    reduced: Mapping[date, frozenset[str]] = field(default_factory=dict)
 
 
 # --- the ladder of steps ----------------------------------------------------------------------
@@ -467,6 +470,8 @@ class _Replay:
                 self.earned.pop(exercise_id, None)
                 self.waiting.pop(exercise_id, None)
                 continue
+            if exercise_id in self.history.reduced.get(day, frozenset()):
+                continue  # easy on less work says nothing about the full dose: no step earned
             streak = [*self.earned.get(exercise_id, []), day][-2:]
             self.earned[exercise_id] = streak
             if len(streak) < 2 or self.paused(day + timedelta(days=1)):

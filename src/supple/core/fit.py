@@ -12,7 +12,10 @@ the same area), and a time budget shrinks the day in a fixed order until the tim
 4. holds, 5 s at a time from the longest, never below 20 s;
 5. timed blocks other than breathing, a minute at a time from the longest, never below half
    their time;
-6. breathing, last, a minute at a time, never below 3 minutes.
+6. breathing, last, a minute at a time, never below 3 minutes;
+
+and when the last cut leaves time unused, steps are given back in the reverse order (breathing,
+blocks, holds, sets, rests) for as long as the day still fits.
 
 Reps per set, both sides, the order, the get-ready and the lead-ins are never touched. The time
 is always the timeline's own total (``timeline.build``), the one formula every face shows; when
@@ -26,7 +29,7 @@ shortened exercise never counts as evidence that the full dose has become easy.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -107,7 +110,12 @@ class Change:
     item: int  # position in the day
     exercise_id: str  # the exercise done after the change
     kind: ChangeKind
-    reason: str
+    reason: str  # the whole sentence, naming the exercise (history, the terminal's list)
+    detail: str = ""  # the same beside the exercise's name (Today, `supple today`)
+
+    @property
+    def beside(self) -> str:
+        return self.detail or self.reason
 
     @property
     def reduces_work(self) -> bool:
@@ -130,6 +138,17 @@ class Fitted:
 
     def reasons(self, item: int) -> list[str]:
         return [c.reason for c in self.changes if c.item == item]
+
+    def details(self, item: int) -> list[str]:
+        """The reasons to show beside the item's own name: each swap or note, then the time
+        changes in one line ("2 sets instead of 3, rests of 15 s instead of 45 s, to fit 15
+        minutes")."""
+        mine = [c for c in self.changes if c.item == item]
+        out = [c.beside for c in mine if c.kind in ("swap", "note", "unswapped")]
+        timed = [c.beside for c in mine if c.kind not in ("swap", "note", "unswapped")]
+        if timed:
+            out.append(f"{', '.join(timed)}, to fit {self.choices.minutes} minutes")
+        return out
 
     @property
     def reduced_items(self) -> frozenset[int]:
@@ -169,11 +188,20 @@ class Fitted:
                     "exercise": c.exercise_id,
                     "kind": c.kind,
                     "reason": c.reason,
+                    "detail": c.beside,
                     "reduces_work": c.reduces_work,
                 }
                 for c in self.changes
             ],
         }
+
+
+def stored_line(stored: Mapping[str, Any]) -> str:
+    """How a stored session was fitted, in one line: "fitted to 15 minutes, no bench"."""
+    minutes = stored.get("minutes")
+    parts = [f"fitted to {minutes} minutes"] if minutes else []
+    parts += [PROP_NAMES.get(str(p), f"no {p}") for p in stored.get("without") or []]
+    return ", ".join(parts) or "fitted"
 
 
 def _min(seconds: int) -> str:
@@ -229,10 +257,10 @@ def _swap(
             return item, []  # already doing the version that needs no such prop
         if pick.use in ("easier", "harder"):
             variant = item.exercise.easier if pick.use == "easier" else item.exercise.harder
-            after = replace(item, variant=variant)
+            after = replace(item, variant=variant, notes=None)  # "onto a bench" no longer fits
         else:
             target = catalog[pick.use]
-            after = _Item(target, item.dose, target.rest_seconds, None, item.notes)
+            after = _Item(target, item.dose, target.rest_seconds, None, None)
         reason = f"{after.name} instead of {item.name} ({PROP_NAMES[prop]}): {pick.reason}"
         return after, [Change(position, after.exercise.id, "swap", reason)]
     changes = []
@@ -326,6 +354,52 @@ def _moves(items: list[_Item], start: list[_Item]) -> Iterable[tuple[int, _Item]
             yield i, replace(items[i], dose=items[i].dose.with_changes(duration_seconds=shorter))
 
 
+def _returns(items: list[_Item], start: list[_Item]) -> Iterable[tuple[int, _Item]]:
+    """Single steps back toward the day's dose, in the reverse of the shrink order: breathing,
+    timed blocks, holds (the shortest first), sets (the fewest first), rests."""
+    pairs = list(enumerate(zip(items, start, strict=True)))
+    timed = [
+        (item.protected, i, item, old)
+        for i, (item, old) in pairs
+        if (item.dose.duration_seconds or 0) < (old.dose.duration_seconds or 0)
+    ]
+    for _, i, item, old in sorted(timed, key=lambda t: (not t[0], t[1])):
+        longer = min(old.dose.duration_seconds or 0, (item.dose.duration_seconds or 0) + MINUTE)
+        yield i, replace(item, dose=item.dose.with_changes(duration_seconds=longer))
+    holds = [
+        (item.dose.hold_seconds or 0, i, item, old)
+        for i, (item, old) in pairs
+        if (item.dose.hold_seconds or 0) < (old.dose.hold_seconds or 0)
+    ]
+    for hold, i, item, old in sorted(holds):
+        longer = min(old.dose.hold_seconds or 0, hold + HOLD_STEP)
+        yield i, replace(item, dose=item.dose.with_changes(hold_seconds=longer))
+    sets = [
+        (item.dose.set_count, i, item)
+        for i, (item, old) in pairs
+        if item.dose.set_count < old.dose.set_count
+    ]
+    for count, i, item in sorted(sets):
+        yield i, replace(item, dose=item.dose.with_changes(sets=count + 1))
+    for i, (item, old) in pairs:
+        if item.rest < old.rest:
+            yield i, replace(item, rest=old.rest)
+
+
+def _give_back(items: list[_Item], start: list[_Item], fits: Callable[[list[_Item]], bool]) -> None:
+    """The last cut may leave minutes unused: give back, one step at a time, whatever still
+    fits, so "I have 10 minutes" gets close to 10 minutes of the day."""
+    while True:
+        for position, returned in _returns(items, start):
+            trial = list(items)
+            trial[position] = returned
+            if fits(trial):
+                items[position] = returned
+                break
+        else:
+            return
+
+
 def _total(items: list[_Item], catalog: Mapping[str, Exercise], settings: Settings) -> int:
     return build([item.prescription() for item in items], catalog, settings).total_seconds
 
@@ -342,20 +416,26 @@ def _time_changes(position: int, before: _Item, after: _Item, budget: int) -> li
         and new.duration_max_seconds is None
         and new.duration_seconds == old.duration_seconds
     ):
-        out.append(("range", f"{new.describe()}, the short end of {old.describe()}, {goal}"))
+        out.append(("range", f"{new.describe()}, the short end of {old.describe()}"))
     if new.duration_seconds is not None and new.duration_seconds < (old.duration_seconds or 0):
-        out.append(("minutes", f"{new.describe()} instead of {old.describe()} {goal}"))
+        out.append(("minutes", f"{new.describe()} instead of {old.describe()}"))
     if new.set_count < old.set_count:
         sets = "1 set" if new.set_count == 1 else f"{new.set_count} sets"
-        out.append(("sets", f"{sets} instead of {old.set_count} {goal}"))
+        out.append(("sets", f"{sets} instead of {old.set_count}"))
     if new.hold_seconds is not None and new.hold_seconds < (old.hold_seconds or 0):
-        out.append(
-            ("hold", f"holds of {new.hold_seconds} s instead of {old.hold_seconds} s {goal}")
-        )
+        out.append(("hold", f"holds of {new.hold_seconds} s instead of {old.hold_seconds} s"))
     if new.set_count > 1 and after.rest < before.rest:
-        out.append(("rest", f"rests of {after.rest} s instead of {before.rest} s {goal}"))
+        out.append(("rest", f"rests of {after.rest} s instead of {before.rest} s"))
+    joint = {"range": ", ", "minutes": " "}
     return [
-        Change(position, after.exercise.id, kind, f"{after.name}: {text}") for kind, text in out
+        Change(
+            position,
+            after.exercise.id,
+            kind,
+            f"{after.name}: {text}{joint.get(kind, ' ')}{goal}",
+            text,
+        )
+        for kind, text in out
     ]
 
 
@@ -396,6 +476,7 @@ def fit(
             items[position] = moved
             if _total(items, catalog, settings) <= budget:
                 fits = True
+                _give_back(items, start, lambda trial: _total(trial, catalog, settings) <= budget)
                 break
         for position, (before, after) in enumerate(zip(start, items, strict=True)):
             changes += _time_changes(position, before, after, choices.minutes)

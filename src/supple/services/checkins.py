@@ -17,6 +17,7 @@ from supple.services.exercises import find_exercise
 from supple.services.profile import get_profile, program_for
 from supple.services.scope import Scope
 from supple.store import checkins
+from supple.store.history import session_facts
 
 
 def _upsert(scope: Scope, kind: str, on: date, values: dict[str, Any], subject: str = "") -> bool:
@@ -126,7 +127,8 @@ def record_exercise(
     exercise = find_exercise(program, query)
     slot = locate(profile.start_date, on, cycle=7, weeks=program.weeks)
     day = next((d for d in program.days if d.number == slot.day), None)
-    if day is None or all(item.exercise_id != exercise.id for item in day.items):
+    planned = day is not None and any(item.exercise_id == exercise.id for item in day.items)
+    if not planned and exercise.id not in _played(scope, on):
         listed = ", ".join(program.catalog[i.exercise_id].name for i in day.items) if day else ""
         raise InputError(
             f"{exercise.name} is not in the session of {on.isoformat()} (day {slot.day})"
@@ -138,6 +140,11 @@ def record_exercise(
         quality = quality.strip().lower()
     replaced = rate_exercise(scope, on, exercise.id, pain=pain, hurt=hurt, quality=quality)
     return ExerciseRated(exercise, replaced, STOP_ADVICE if must_stop(pain, quality) else None)
+
+
+def _played(scope: Scope, on: date) -> set[str]:
+    """Exercises done in that date's sessions: another day played, or a swap for a prop."""
+    return session_facts(scope.store, scope.require_subject(), on).done.get(on, set())
 
 
 def psfs_baseline(scope: Scope, before: date | None = None) -> dict[str, int] | None:

@@ -41,7 +41,8 @@ def load_history(scope: Scope, until: date) -> History:
     for on, exercise_id in ratings:
         if on not in facts.dates:
             done[on] = done.get(on, frozenset()) | {exercise_id}
-    return History(mornings, ratings, efforts, done)
+    reduced = {d: frozenset(ex) for d, ex in facts.reduced.items() if ex}
+    return History(mornings, ratings, efforts, done, reduced)
 
 
 def adaptation(scope: Scope, on: date, history: History | None = None) -> Adaptation:

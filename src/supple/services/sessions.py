@@ -11,6 +11,7 @@ from typing import Any
 
 from supple.core.day_plan import DayPlan
 from supple.core.errors import InputError, NotFound, SuppleError
+from supple.core.fit import Choices, Fitted, fit
 from supple.core.safety import Block
 from supple.core.schedule import week_dates
 from supple.core.timeline import Timeline, from_json, to_json
@@ -49,6 +50,7 @@ class Session:
     stopped_reason: str | None = None
     completed: set[int] = field(default_factory=set)
     skipped: set[int] = field(default_factory=set)
+    fit: dict[str, Any] | None = None  # how the day was fitted to the person's choices
 
     @property
     def resume_point(self) -> int | None:
@@ -78,8 +80,25 @@ def plan_for(scope: Scope, on: date, day: int | None = None) -> DayPlan:
     raise InputError(f"day {day} is not in this program week")
 
 
-def start(scope: Scope, plan: DayPlan, on: date) -> Session:
-    """Open a session for ``on`` playing ``plan``'s timeline, after the safety gate agrees."""
+def fitted_day(scope: Scope, on: date, choices: Choices, day: int | None = None) -> Fitted:
+    """The day to play (``plan_for``) fitted to the person's minutes and missing props
+    (docs/session-fitting.md); without choices, the day as it is."""
+    return fit_plan(scope, plan_for(scope, on, day), choices)
+
+
+def fit_plan(scope: Scope, plan: DayPlan, choices: Choices) -> Fitted:
+    """``plan`` fitted to the choices, with the person's catalog and pacing."""
+    profile = get_profile(scope)
+    catalog = program_for(profile).catalog
+    return fit(plan, catalog, choices, days.settings_for(profile))
+
+
+def start(scope: Scope, plan: DayPlan | Fitted, on: date) -> Session:
+    """Open a session for ``on`` playing ``plan``'s timeline, after the safety gate agrees.
+    A fitted day stores its choices and every change with the steps, for history and the
+    adaptation rules."""
+    fitted = plan if isinstance(plan, Fitted) and plan.choices.any else None
+    plan = plan.plan if isinstance(plan, Fitted) else plan
     person = scope.require_subject()
     block = days.session_gate(scope, on)
     if block:
@@ -95,7 +114,11 @@ def start(scope: Scope, plan: DayPlan, on: date) -> Session:
         day=plan.slot.day,
         timeline=plan.timeline,
         started_at=scope.clock.now(),
+        fit=fitted.to_json() if fitted else None,
     )
+    stored = to_json(plan.timeline)
+    if session.fit is not None:
+        stored["fit"] = session.fit
     table.create(
         scope.store,
         session_id=session.id,
@@ -104,7 +127,7 @@ def start(scope: Scope, plan: DayPlan, on: date) -> Session:
         week=session.week,
         day=session.day,
         started_at=session.started_at,
-        timeline=to_json(plan.timeline),
+        timeline=stored,
     )
     return session
 
@@ -119,6 +142,7 @@ def _from_row(scope: Scope, row: Any) -> Session:
         started_at=row.started_at,
         finished_at=row.finished_at,
         stopped_reason=row.stopped_reason,
+        fit=_fit_of(row.timeline),
     )
     for event in table.events(scope.store, scope.require_subject(), row.id):
         if event.kind == "step_completed":
@@ -127,6 +151,11 @@ def _from_row(scope: Scope, row: Any) -> Session:
             session.skipped.add(event.step_index)
     session.skipped -= session.completed
     return session
+
+
+def _fit_of(timeline: Any) -> dict[str, Any] | None:
+    fitted = timeline.get("fit") if isinstance(timeline, dict) else None
+    return fitted if isinstance(fitted, dict) else None
 
 
 def session_date(scope: Scope, session_id: str) -> date:
@@ -287,4 +316,5 @@ def _summary(row: Any, evs: list[Any]) -> dict[str, Any]:
             {"exercise": exercise, "completed_sets": sum(sets.values()), "hurt": exercise in hurt}
             for exercise, sets in exercises.items()
         ],
+        "fit": _fit_of(row.timeline),
     }

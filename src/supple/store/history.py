@@ -26,6 +26,19 @@ class SessionFacts:
     done: dict[date, set[str]] = field(default_factory=lambda: defaultdict(set))
     hurt: dict[date, set[str]] = field(default_factory=lambda: defaultdict(set))
     dates: set[date] = field(default_factory=set)
+    # done that date only with less work than the day asked (a fitted session)
+    reduced: dict[date, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _reduced_items(timeline: Any) -> set[int]:
+    """The items a fitted session did with less work (docs/session-fitting.md)."""
+    fit = timeline.get("fit") if isinstance(timeline, dict) else None
+    changes = fit.get("changes", []) if isinstance(fit, dict) else []
+    return {
+        c["item"]
+        for c in changes
+        if isinstance(c, dict) and c.get("reduces_work") and isinstance(c.get("item"), int)
+    }
 
 
 def _step_exercise(timeline: Any, index: int | None, kind: str | None = "work") -> str | None:
@@ -54,6 +67,8 @@ def session_facts(store: Store, person_id: int, until: date) -> SessionFacts:
             return facts
         events = events_of(conn, person_id, FACT_KINDS)
     by_id = {row.id: row for row in rows}
+    reduced = {row.id: _reduced_items(row.timeline) for row in rows}
+    full: dict[date, set[str]] = defaultdict(set)
     for row in rows:
         facts.dates.add(row.on_date)
     for event in events:
@@ -64,10 +79,15 @@ def session_facts(store: Store, person_id: int, until: date) -> SessionFacts:
             exercise = _step_exercise(session.timeline, event.step_index)
             if exercise:
                 facts.done[session.on_date].add(exercise)
+                step = session.timeline["steps"][event.step_index]
+                less = step.get("item") in reduced[session.id]
+                (facts.reduced if less else full)[session.on_date].add(exercise)
         else:
             exercise = _step_exercise(session.timeline, event.step_index, kind=None)
             data = event.data if isinstance(event.data, dict) else {}
             exercise = exercise or data.get("exercise")
             if isinstance(exercise, str):
                 facts.hurt[session.on_date].add(exercise)
+    for on, exercises in full.items():  # a full session the same day is full evidence
+        facts.reduced[on] -= exercises
     return facts

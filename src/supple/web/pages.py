@@ -14,11 +14,19 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from supple import services
 from supple.core import pain, player
 from supple.core.errors import NotFound, PlanError, SuppleError
+from supple.core.fit import stored_line
 from supple.core.wording import duration
 from supple.figures import svg_for
 from supple.jsonview import timeline_json
 from supple.services import Scope, sessions
 from supple.web.deps import DateQuery, RequestScope, first_run_redirect, resolve_date
+from supple.web.fitting import (
+    MinutesQuery,
+    WithoutQuery,
+    choices_from,
+    minute_chips,
+    prop_chips,
+)
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
@@ -44,17 +52,31 @@ def heading(plan: Any) -> str:
 
 @router.get("/")
 @router.get("/today")
-def today_page(request: Request, scope: RequestScope, on: DateQuery = None) -> Response:
+def today_page(
+    request: Request,
+    scope: RequestScope,
+    on: DateQuery = None,
+    minutes: MinutesQuery = None,
+    without: WithoutQuery = None,
+) -> Response:
     if redirect := first_run_redirect(scope):
         return redirect
     when = resolve_date(scope, on)
-    plan = services.day(scope, when)
+    choices = choices_from(minutes, without)
+    whole = services.day(scope, when)
+    fitted = sessions.fit_plan(scope, whole, choices)
+    plan = fitted.plan
+    query = choices.query()
     return render(
         request,
         "today.html",
         "today",
         plan.title or "Rest day",
         plan=plan,
+        fitted=fitted,
+        minute_chips=minute_chips(whole, fitted.full_seconds, choices, "/today"),
+        prop_chips=prop_chips(whole, choices, "/today"),
+        play_href=f"/play?date={when.isoformat()}" + (f"&{query}" if query else ""),
         heading=heading(plan),
         gate=services.session_gate(scope, when),
         morning_due=services.morning_missing(scope, when),
@@ -120,6 +142,7 @@ def history_page(request: Request, scope: RequestScope, on: DateQuery = None) ->
         month=when,
         done=_done_dates(history),
         sessions=list(reversed(history)),
+        fit_line=stored_line,
     )
 
 
@@ -217,13 +240,21 @@ def exercise_page(request: Request, scope: RequestScope, exercise_id: str) -> Re
 
 
 @router.get("/play")
-def player_page(request: Request, scope: RequestScope, on: DateQuery = None) -> Response:
-    """The full-screen player; the timeline is embedded so the page works offline once loaded."""
+def player_page(
+    request: Request,
+    scope: RequestScope,
+    on: DateQuery = None,
+    minutes: MinutesQuery = None,
+    without: WithoutQuery = None,
+) -> Response:
+    """The full-screen player; the timeline is embedded so the page works offline once loaded.
+    The minutes and props chosen on Today fit the day here, and travel with the new session."""
     if redirect := first_run_redirect(scope):
         return redirect
     when = resolve_date(scope, on)
+    choices = choices_from(minutes, without)
     gate = services.session_gate(scope, when)
-    plan = services.day(scope, when)
+    plan = sessions.fitted_day(scope, when, choices).plan
     rules = {
         "rest_step": player.REST_STEP,
         "last_seconds": player.LAST_SECONDS,
@@ -232,7 +263,9 @@ def player_page(request: Request, scope: RequestScope, on: DateQuery = None) -> 
         "stop_advice": pain.STOP_ADVICE,
         "stop_rule": pain.STOP_RULE,
     }
-    data = json.dumps({**timeline_json(plan), "rules": rules}).replace("</", "<\\/")
+    picked = {"minutes": choices.minutes, "without": sorted(choices.without)}
+    data = json.dumps({**timeline_json(plan), "rules": rules, "choices": picked})
+    data = data.replace("</", "<\\/")
     figures: dict[str, str] = {}
     for step in plan.timeline.steps:
         side = step.side.split()[0] if step.side else None

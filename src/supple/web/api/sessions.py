@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from supple import services
 from supple.core import pain
+from supple.core.fit import MAX_BUDGET, MIN_BUDGET, Choices
 from supple.core.player import RecordedKind
 from supple.core.timeline import to_json
 from supple.services import sessions
@@ -31,6 +32,12 @@ else:  # the one vocabulary of supple.core.pain, as the schema's enum
 
 class NewSession(BaseModel):
     on: date | None = Field(None, alias="date", description="the session's date; default today")
+    minutes: int | None = Field(
+        None, ge=MIN_BUDGET, le=MAX_BUDGET, description="fit the day into this many minutes"
+    )
+    without: list[Literal["bench", "roller", "weights"]] = Field(
+        default_factory=list, max_length=3, description="props the person does not have today"
+    )
 
 
 class NewEvent(BaseModel):
@@ -65,6 +72,7 @@ def session_json(session: sessions.Session) -> dict[str, Any]:
         "completed": sorted(session.completed),
         "skipped": sorted(session.skipped),
         **to_json(session.timeline),
+        "fit": session.fit,
     }
 
 
@@ -134,11 +142,14 @@ def list_sessions(scope: RequestScope) -> list[dict[str, Any]]:
 
 @router.post("", status_code=201)
 def start_session(request: Request, scope: RequestScope, body: NewSession) -> dict[str, Any]:
-    """Open the day's session, or hand back the unfinished one so the player resumes it."""
+    """Open the day's session, or hand back the unfinished one so the player resumes it.
+    ``minutes`` and ``without`` fit a new session to the person's time and props
+    (docs/session-fitting.md); an unfinished one goes on as it was started."""
     on = resolve_date(scope, body.on)
     found = sessions.find_unfinished(scope, on)
     if found is None:
-        found = sessions.start(scope, sessions.plan_for(scope, on), on)
+        choices = Choices(body.minutes, frozenset(body.without))
+        found = sessions.start(scope, sessions.fitted_day(scope, on, choices), on)
     return session_json(found)
 
 

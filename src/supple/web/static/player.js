@@ -372,7 +372,7 @@ async function start() {
   keepAwake();
   $("start").disabled = true;
   try {
-    const res = await fetch("/api/v1/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ date: data.date }) });
+    const res = await fetch("/api/v1/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ date: data.date, ...data.choices }) });
     const body = await res.json();
     if (!res.ok) throw new Error(typeof body.detail === "string" ? body.detail : body.detail.map((d) => d.reason).join(" "));
     session = body;
