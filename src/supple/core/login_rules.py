@@ -117,7 +117,8 @@ def _wait(failures: Failures, rule: ThrottleRule) -> timedelta:
     if past < 0:
         return timedelta(0)
     # Doubling from first_delay; the exponent is capped so huge counts cannot overflow.
-    return min(rule.first_delay * (2 ** min(past, 32)), rule.max_delay)
+    doubled: timedelta = rule.first_delay * (2 ** min(past, 32))
+    return min(doubled, rule.max_delay)
 
 
 def blocked_until(failures: Failures, rule: ThrottleRule) -> datetime | None:
