@@ -3,9 +3,9 @@ is lost, shown once and stored only as salted hashes.
 
 Each code is 16 characters from a 31-letter alphabet without look-alikes (79 bits from
 ``secrets``), printed in four groups of four. ASVS 4.0.3 V2.6.2 wants 112 bits, or fewer bits
-salted with at least 32 random bits and hashed: each code is stored as ``salt$sha256(salt + code)`` with a
-128-bit salt of its own. A used code is marked used by the store and never accepted again
-(V2.6.1).
+salted with at least 32 random bits and hashed: each code is stored as
+``salt$sha256(salt + code)`` with a 128-bit salt of its own. A used code is marked used by the
+store and never accepted again (V2.6.1).
 """
 
 from __future__ import annotations
