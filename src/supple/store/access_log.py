@@ -1,0 +1,78 @@
+"""The access log: who did what to whose record, when, from where. Append-only.
+
+This module only appends and reads; the database refuses UPDATE and DELETE on the table
+(triggers of migration 0010), so not even a bug here could rewrite the past.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from supple.store.database import Store
+from supple.store.schema import access_log, users
+from supple.store.screens import aware
+
+MAX_WHAT = 300
+MAX_ADDRESS = 64
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    actor_user_id: int | None  # None: the operator, from the command line
+    actor_email: str | None
+    action: str
+    person_id: int | None
+    what: str
+    address: str | None
+
+
+def append(
+    store: Store,
+    *,
+    at: datetime,
+    actor_user_id: int | None,
+    action: str,
+    person_id: int | None,
+    what: str,
+    address: str | None = None,
+) -> None:
+    with store.write() as conn:
+        conn.execute(
+            access_log.insert().values(
+                at=at,
+                actor_user_id=actor_user_id,
+                action=action,
+                person_id=person_id,
+                what=what[:MAX_WHAT],
+                address=(address or None) and address[:MAX_ADDRESS],
+            )
+        )
+
+
+def entries(store: Store, *, person_id: int | None = None, limit: int = 200) -> list[Entry]:
+    """The newest entries first: about one client when ``person_id`` is given, else all."""
+    query = (
+        sa.select(access_log, users.c.email)
+        .outerjoin(users, users.c.id == access_log.c.actor_user_id)
+        .order_by(access_log.c.at.desc(), access_log.c.id.desc())
+        .limit(limit)
+    )
+    if person_id is not None:
+        query = query.where(access_log.c.person_id == person_id)
+    with store.read() as conn:
+        return [
+            Entry(
+                at=aware(row.at),
+                actor_user_id=row.actor_user_id,
+                actor_email=row.email,
+                action=row.action,
+                person_id=row.person_id,
+                what=row.what,
+                address=row.address,
+            )
+            for row in conn.execute(query)
+        ]

@@ -1,0 +1,348 @@
+"""The practice, its users, who treats whom, and each user's second factors.
+
+Emails are unique whatever their capitals: ``email_key`` keeps the casefolded form under a
+unique constraint, ``email`` the form the person typed. A client's user is created together with
+the ``people`` row that all their personal data hangs off, in one transaction. Password and TOTP
+state change through narrow functions, and accepting a TOTP step is one conditional UPDATE, so
+two workers given the same code at the same moment cannot both accept it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from supple.core.access import ClientFacts, Role
+from supple.core.errors import InputError, NotFound
+from supple.store.database import Store
+from supple.store.schema import (
+    client_clinicians,
+    login_sessions,
+    people,
+    practice,
+    recovery_codes,
+    users,
+)
+from supple.store.screens import aware
+
+
+class AccountExists(InputError):
+    """An email is already taken by another user (whatever its capitals)."""
+
+
+@dataclass(frozen=True)
+class Practice:
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    name: str | None
+    role: Role
+    person_id: int | None  # a client's own people row; None for staff
+    active: bool
+    created_at: datetime
+    password_hash: str | None = field(default=None, repr=False)
+    totp_secret: str | None = field(default=None, repr=False)
+    totp_enabled_at: datetime | None = None
+    totp_last_step: int | None = None
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
+
+
+@dataclass(frozen=True)
+class UserListing:
+    """One line of ``supple clinic users``."""
+
+    email: str
+    name: str | None
+    role: Role
+    client_id: int | None
+    clinician_emails: tuple[str, ...]
+    active: bool
+
+
+def email_key(email: str) -> str:
+    return email.strip().casefold()
+
+
+def user_from_row(row: Any) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        name=row.name,
+        role=Role(row.role),
+        person_id=row.person_id,
+        active=bool(row.active),
+        created_at=aware(row.created_at),
+        password_hash=row.password_hash,
+        totp_secret=row.totp_secret,
+        totp_enabled_at=aware(row.totp_enabled_at) if row.totp_enabled_at else None,
+        totp_last_step=row.totp_last_step,
+    )
+
+
+def get_practice(store: Store) -> Practice | None:
+    with store.read() as conn:
+        row = conn.execute(sa.select(practice)).first()
+    return Practice(row.name, aware(row.created_at)) if row else None
+
+
+def has_users(store: Store) -> bool:
+    with store.read() as conn:
+        return conn.execute(sa.select(users.c.id).limit(1)).first() is not None
+
+
+def create_practice(store: Store, name: str, now: datetime) -> Practice:
+    """The practice's one row; a second call is refused by the table's constraint."""
+    try:
+        with store.write() as conn:
+            conn.execute(practice.insert().values(id=1, name=name, created_at=now))
+    except sa.exc.IntegrityError:
+        raise InputError("this database already holds a practice") from None
+    return Practice(name, now)
+
+
+def create_user(store: Store, *, email: str, name: str | None, role: Role, now: datetime) -> User:
+    """A new user without a password; a client gets their ``people`` row in the same
+    transaction. ``AccountExists`` when the email is taken."""
+    try:
+        with store.write() as conn:
+            person_id = None
+            if role is Role.CLIENT:
+                inserted = conn.execute(people.insert().values(name=name, created_at=now))
+                key = inserted.inserted_primary_key
+                assert key is not None
+                person_id = int(key[0])
+            result = conn.execute(
+                users.insert().values(
+                    email=email.strip(),
+                    email_key=email_key(email),
+                    name=name,
+                    role=role.value,
+                    person_id=person_id,
+                    active=True,
+                    created_at=now,
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            user_id = int(key[0])
+    except sa.exc.IntegrityError:
+        raise AccountExists(f"a user with the email {email.strip()} already exists") from None
+    return User(user_id, email.strip(), name, role, person_id, True, now)
+
+
+def get_user(store: Store, user_id: int) -> User | None:
+    with store.read() as conn:
+        row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
+    return user_from_row(row) if row else None
+
+
+def find_user(store: Store, email: str) -> User | None:
+    """The user with this email, whatever its capitals and surrounding spaces."""
+    with store.read() as conn:
+        row = conn.execute(sa.select(users).where(users.c.email_key == email_key(email))).first()
+    return user_from_row(row) if row else None
+
+
+def require_user(store: Store, email: str) -> User:
+    user = find_user(store, email)
+    if user is None:
+        raise NotFound(f"no user has the email {email.strip()}")
+    return user
+
+
+def list_users(store: Store) -> list[UserListing]:
+    """Every user, staff first then clients, each by email, with a client's clinicians; in two
+    statements whatever the number of users."""
+    clinician = users.alias("clinician")
+    with store.read() as conn:
+        rows = list(conn.execute(sa.select(users).order_by(users.c.email_key)))
+        links = conn.execute(
+            sa.select(client_clinicians.c.person_id, clinician.c.email)
+            .join(clinician, clinician.c.id == client_clinicians.c.clinician_id)
+            .order_by(clinician.c.email_key)
+        )
+        by_person: dict[int, list[str]] = {}
+        for person_id, email in links:
+            by_person.setdefault(person_id, []).append(email)
+    order = {Role.ADMIN: 0, Role.CLINICIAN: 1, Role.CLIENT: 2}
+    listing = [
+        UserListing(
+            email=row.email,
+            name=row.name,
+            role=Role(row.role),
+            client_id=row.person_id,
+            clinician_emails=tuple(by_person.get(row.person_id, ())),
+            active=bool(row.active),
+        )
+        for row in rows
+    ]
+    return sorted(listing, key=lambda u: order[u.role])
+
+
+def set_password_hash(store: Store, user_id: int, password_hash: str) -> None:
+    with store.write() as conn:
+        conn.execute(
+            users.update().where(users.c.id == user_id).values(password_hash=password_hash)
+        )
+
+
+def set_active(store: Store, user_id: int, active: bool, now: datetime) -> int:
+    """Enable or disable a user. Disabling ends every sign-in of theirs in the same
+    transaction; the number ended is returned."""
+    with store.write() as conn:
+        conn.execute(users.update().where(users.c.id == user_id).values(active=active))
+        if active:
+            return 0
+        ended = conn.execute(
+            login_sessions.update()
+            .where(login_sessions.c.user_id == user_id, login_sessions.c.ended_at.is_(None))
+            .values(ended_at=now, ended_reason="disabled")
+        )
+        return int(ended.rowcount)
+
+
+def assign(store: Store, person_id: int, clinician_id: int, now: datetime) -> bool:
+    """Put a client on a staff member's caseload; False when already there."""
+    try:
+        with store.write() as conn:
+            conn.execute(
+                client_clinicians.insert().values(
+                    person_id=person_id, clinician_id=clinician_id, assigned_at=now
+                )
+            )
+    except sa.exc.IntegrityError:
+        return False
+    return True
+
+
+def unassign(store: Store, person_id: int, clinician_id: int) -> bool:
+    with store.write() as conn:
+        removed = conn.execute(
+            client_clinicians.delete().where(
+                client_clinicians.c.person_id == person_id,
+                client_clinicians.c.clinician_id == clinician_id,
+            )
+        )
+        return bool(removed.rowcount)
+
+
+def client_facts(store: Store, client_id: int) -> ClientFacts | None:
+    """What ``core.access.decide`` needs about a client: None when no client user has that
+    ``people`` id (so a personal-mode person, or nobody, is "not there")."""
+    query = (
+        sa.select(users.c.person_id, client_clinicians.c.clinician_id)
+        .select_from(users)
+        .outerjoin(client_clinicians, client_clinicians.c.person_id == users.c.person_id)
+        .where(users.c.person_id == client_id, users.c.role == Role.CLIENT.value)
+    )
+    with store.read() as conn:
+        rows = list(conn.execute(query))
+    if not rows:
+        return None
+    return ClientFacts(
+        client_id=client_id,
+        clinician_ids=frozenset(r.clinician_id for r in rows if r.clinician_id is not None),
+    )
+
+
+def caseload(store: Store, clinician_id: int) -> list[int]:
+    """The ``people`` ids of the clients assigned to a staff member, in id order."""
+    with store.read() as conn:
+        return list(
+            conn.execute(
+                sa.select(client_clinicians.c.person_id)
+                .where(client_clinicians.c.clinician_id == clinician_id)
+                .order_by(client_clinicians.c.person_id)
+            ).scalars()
+        )
+
+
+def start_totp(store: Store, user_id: int, secret: str) -> None:
+    """Keep a new seed, not yet in force: ``confirm_totp`` turns it on once the person has typed
+    a right code from it. Starting again replaces a seed that was never confirmed."""
+    with store.write() as conn:
+        conn.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(totp_secret=secret, totp_enabled_at=None, totp_last_step=None)
+        )
+
+
+def accept_totp_step(store: Store, user_id: int, step: int) -> bool:
+    """Record ``step`` as the last code used, only when it is newer than the last one: True when
+    this call won (a replayed or older code, or a second worker racing, gets False)."""
+    with store.write() as conn:
+        updated = conn.execute(
+            users.update()
+            .where(
+                users.c.id == user_id,
+                sa.or_(users.c.totp_last_step.is_(None), users.c.totp_last_step < step),
+            )
+            .values(totp_last_step=step)
+        )
+        return bool(updated.rowcount)
+
+
+def confirm_totp(store: Store, user_id: int, step: int, now: datetime) -> bool:
+    """Turn two-factor on with the first right code (its step is then used up)."""
+    if not accept_totp_step(store, user_id, step):
+        return False
+    with store.write() as conn:
+        conn.execute(users.update().where(users.c.id == user_id).values(totp_enabled_at=now))
+    return True
+
+
+def reset_totp(store: Store, user_id: int) -> None:
+    """Forget a user's seed and recovery codes (an admin's act for a lost phone)."""
+    with store.write() as conn:
+        conn.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(totp_secret=None, totp_enabled_at=None, totp_last_step=None)
+        )
+        conn.execute(recovery_codes.delete().where(recovery_codes.c.user_id == user_id))
+
+
+def replace_recovery_codes(
+    store: Store, user_id: int, hashed: Sequence[str], now: datetime
+) -> None:
+    """Store a new set of (hashed) recovery codes; the old set stops working."""
+    with store.write() as conn:
+        conn.execute(recovery_codes.delete().where(recovery_codes.c.user_id == user_id))
+        conn.execute(
+            recovery_codes.insert(),
+            [dict(user_id=user_id, code_hash=h, created_at=now) for h in hashed],
+        )
+
+
+def unused_recovery_codes(store: Store, user_id: int) -> list[tuple[int, str]]:
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(recovery_codes.c.id, recovery_codes.c.code_hash)
+            .where(recovery_codes.c.user_id == user_id, recovery_codes.c.used_at.is_(None))
+            .order_by(recovery_codes.c.id)
+        )
+        return [(row.id, row.code_hash) for row in rows]
+
+
+def use_recovery_code(store: Store, code_id: int, now: datetime) -> bool:
+    """Mark a code used; False when it already was (two tries racing: one wins)."""
+    with store.write() as conn:
+        updated = conn.execute(
+            recovery_codes.update()
+            .where(recovery_codes.c.id == code_id, recovery_codes.c.used_at.is_(None))
+            .values(used_at=now)
+        )
+        return bool(updated.rowcount)
