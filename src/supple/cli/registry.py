@@ -22,6 +22,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "commands_wellbeing",
         "Tell Supple how you feel: each morning, around a session, per exercise, each week.",
     ),
+    "clinic": (
+        "commands_clinic",
+        "Run a clinic: create it, add staff and clients, list and disable users, API tokens.",
+    ),
     "exercise": (
         "commands_plan",
         'The exercise catalog, or one exercise in full (NAME can be loose: "bird dog").',

@@ -1,0 +1,220 @@
+"""The operator's use cases for a clinic (``supple clinic …``): create the practice, add users,
+list them, disable one, give out and take back personal API tokens.
+
+Each takes the store and the moment explicitly and returns plain data for the face to print;
+none prints. Secrets (invite links, API tokens) are returned once, to be shown once, and only
+their hashes are stored. Every change is appended to the access log with no actor (the
+operator, who holds the database anyway) and the command that made it.
+
+This module stands outside ``services`` only until the Scope refactor (issue 11) lands; it then
+moves there unchanged in spirit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from supple.accounts import tokens
+from supple.accounts.passwords import check_policy, default_passwords
+from supple.core.access import STAFF, Action, Role
+from supple.core.errors import InputError
+from supple.store import access_log, accounts, logins, profiles
+from supple.store.database import Store
+
+MAX_EMAIL = 320
+MAX_NAME = 200
+MAX_LABEL = 100
+
+
+@dataclass(frozen=True)
+class Invite:
+    """A one-time link to set a password, valid until ``expires_at``."""
+
+    url: str
+    expires_at: datetime
+
+    def __repr__(self) -> str:
+        return f"Invite(expires_at={self.expires_at.isoformat()})"
+
+
+@dataclass(frozen=True)
+class Added:
+    user: accounts.User
+    invite: Invite | None  # None when a password was given
+
+
+@dataclass(frozen=True)
+class Created:
+    practice: accounts.Practice
+    admin: accounts.User
+    invite: Invite
+
+
+def parse_email(email: str) -> str:
+    """An email address as typed, trimmed; ``InputError`` when it cannot be one."""
+    text = email.strip()
+    local, at, domain = text.rpartition("@")
+    if not at or not local or "." not in domain.strip(".") or any(c.isspace() for c in text):
+        raise InputError(f"{email!r} is not an email address (expected name@example.org)")
+    if len(text) > MAX_EMAIL:
+        raise InputError(f"the email has {len(text)} characters; at most {MAX_EMAIL} fit")
+    return text
+
+
+def parse_name(name: str | None, what: str = "name") -> str | None:
+    if name is None:
+        return None
+    text = " ".join(name.split())
+    if not text:
+        raise InputError(f"the {what} is empty")
+    if len(text) > MAX_NAME:
+        raise InputError(f"the {what} has {len(text)} characters; at most {MAX_NAME} fit")
+    return text
+
+
+def parse_base_url(base_url: str) -> str:
+    text = base_url.strip().rstrip("/")
+    scheme, sep, rest = text.partition("://")
+    if scheme not in ("http", "https") or not sep or not rest or any(c.isspace() for c in rest):
+        raise InputError(
+            f"{base_url!r} is not a web address for the links "
+            "(expected https://clinic.example.org or http://localhost:8765)"
+        )
+    return text
+
+
+def _log(store: Store, now: datetime, what: str, person_id: int | None = None) -> None:
+    access_log.append(
+        store,
+        at=now,
+        actor_user_id=None,
+        action=Action.MANAGE_TEAM.value,
+        person_id=person_id,
+        what=what,
+    )
+
+
+def _invite(store: Store, user: accounts.User, now: datetime, base_url: str) -> Invite:
+    token = tokens.new_token()
+    expires = logins.create_invite(store, user.id, token.digest, now)
+    return Invite(url=f"{base_url}/invite/{token.value}", expires_at=expires)
+
+
+def init_clinic(
+    store: Store, *, name: str, admin_email: str, now: datetime, base_url: str
+) -> Created:
+    """Create the practice and its first admin in an empty database; the admin sets their
+    password through the returned link."""
+    practice_name = parse_name(name, "practice's name")
+    email = parse_email(admin_email)
+    base = parse_base_url(base_url)
+    assert practice_name is not None
+    if accounts.get_practice(store) is not None or accounts.has_users(store):
+        raise InputError("this database already holds a clinic; use `supple clinic add`")
+    if profiles.local_person(store) is not None:
+        raise InputError(
+            "this database already holds a person's data (personal mode); "
+            "create the clinic in a new, empty database"
+        )
+    practice = accounts.create_practice(store, practice_name, now)
+    admin = accounts.create_user(store, email=email, name=None, role=Role.ADMIN, now=now)
+    _log(store, now, "supple clinic init")
+    return Created(practice, admin, _invite(store, admin, now, base))
+
+
+def add_user(
+    store: Store,
+    *,
+    role: Role,
+    email: str,
+    name: str | None,
+    now: datetime,
+    base_url: str,
+    clinician_email: str | None = None,
+    password: str | None = None,
+) -> Added:
+    """Add a user. A client may be put on a clinician's caseload at once. With a password (it
+    must meet the policy) the user can sign in straight away; without, they get an invite."""
+    address = parse_email(email)
+    display = parse_name(name)
+    base = parse_base_url(base_url)
+    if accounts.get_practice(store) is None:
+        raise InputError("this database holds no clinic yet; run `supple clinic init` first")
+    clinician = None
+    if clinician_email is not None:
+        if role is not Role.CLIENT:
+            raise InputError("--clinician is for clients: only a client has a clinician")
+        clinician = accounts.require_user(store, parse_email(clinician_email))
+        if clinician.role not in STAFF or not clinician.active:
+            raise InputError(
+                f"{clinician.email} is not an active clinician or admin, so cannot treat a client"
+            )
+    password_hash = None
+    if password is not None:
+        checked = check_policy(password, email=address, name=display)
+        password_hash = default_passwords().hash(checked)
+    user = accounts.create_user(store, email=address, name=display, role=role, now=now)
+    if password_hash is not None:
+        accounts.set_password_hash(store, user.id, password_hash)
+    if clinician is not None and user.person_id is not None:
+        accounts.assign(store, user.person_id, clinician.id, now)
+    _log(store, now, f"supple clinic add --role {role.value}", user.person_id)
+    invite = None if password_hash is not None else _invite(store, user, now, base)
+    return Added(user, invite)
+
+
+def users_json(store: Store) -> dict[str, Any]:
+    """``{"users": [{"email", "name", "role", "client_id", "clinician_email", "active"}]}``
+    (``client_id`` and ``clinician_email`` are null for staff and for an unassigned client)."""
+    return {
+        "users": [
+            {
+                "email": u.email,
+                "name": u.name,
+                "role": u.role.value,
+                "client_id": u.client_id,
+                "clinician_email": u.clinician_emails[0] if u.clinician_emails else None,
+                "active": u.active,
+            }
+            for u in accounts.list_users(store)
+        ]
+    }
+
+
+def disable(store: Store, *, email: str, now: datetime) -> tuple[accounts.User, int]:
+    """Disable a user and end every sign-in of theirs: the user, and how many sign-ins ended.
+    Their API tokens stay on record but open nothing while the user is disabled."""
+    user = accounts.require_user(store, parse_email(email))
+    if not user.active:
+        raise InputError(f"{user.email} is already disabled")
+    ended = accounts.set_active(store, user.id, False, now)
+    _log(store, now, "supple clinic disable", user.person_id)
+    return user, ended
+
+
+def create_token(store: Store, *, email: str, label: str | None, now: datetime) -> str:
+    """A new personal API token for an active user: its value, to be shown once."""
+    user = accounts.require_user(store, parse_email(email))
+    if not user.active:
+        raise InputError(f"{user.email} is disabled; enable them before giving out a token")
+    name = parse_name(label, "token's name") or "personal token"
+    if len(name) > MAX_LABEL:
+        raise InputError(f"the token's name has {len(name)} characters; at most {MAX_LABEL} fit")
+    token = tokens.new_api_token()
+    logins.create_api_token(store, user.id, token.digest, name, now)
+    _log(store, now, "supple clinic token create", user.person_id)
+    return token.value
+
+
+def revoke_tokens(store: Store, *, email: str, label: str | None, now: datetime) -> int:
+    """Revoke a user's tokens (only those named ``label`` when given); how many."""
+    user = accounts.require_user(store, parse_email(email))
+    name = parse_name(label, "token's name")
+    revoked = logins.revoke_api_tokens(store, user.id, now, label=name)
+    if revoked == 0:
+        which = f"named {name!r} " if name else ""
+        raise InputError(f"{user.email} has no live token {which}to revoke")
+    _log(store, now, "supple clinic token revoke", user.person_id)
+    return revoked

@@ -1,0 +1,209 @@
+"""`supple clinic …`: the operator's commands for a clinic server (they hold the database, so
+they need no sign-in). Thin: each opens the store and calls one use case of
+``supple.accounts.operations``; invite links and tokens are printed once and never stored."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from supple.cli.app import emit_json, friendly, json_option
+
+if TYPE_CHECKING:
+    from supple.store.database import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_BASE_URL = "http://localhost:8765"
+
+
+def _store() -> Store:
+    from supple.store.database import open_store
+
+    obj = click.get_current_context().find_root().obj or {}
+    return open_store(obj.get("db_url"))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def base_url_option(func: F) -> F:
+    return click.option(
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        show_default=True,
+        metavar="URL",
+        help="The clinic's web address, to build the invite link.",
+    )(func)
+
+
+def _show_invite(email: str, url: str, expires_at: datetime) -> None:
+    click.echo(f"Invite link for {email} (works once, until {expires_at:%Y-%m-%d %H:%M} UTC):")
+    click.echo(url)
+
+
+@click.group()
+def clinic() -> None:
+    """Run a clinic: create it, add staff and clients, list and disable users, API tokens."""
+
+
+@clinic.command()
+@click.option("--name", required=True, help="The practice's name, as clients will see it.")
+@click.option("--admin-email", required=True, metavar="EMAIL", help="The first admin's email.")
+@base_url_option
+@friendly
+def init(name: str, admin_email: str, base_url: str) -> None:
+    """Create the practice and its first admin in an empty database.
+
+    Prints a one-time link where the admin sets their password.
+    """
+    from supple.accounts import operations
+
+    store = _store()
+    created = operations.init_clinic(
+        store, name=name, admin_email=admin_email, now=_now(), base_url=base_url
+    )
+    admin = created.admin.email
+    click.echo(f"Created the practice {created.practice.name!r} with {admin} as its admin.")
+    _show_invite(admin, created.invite.url, created.invite.expires_at)
+
+
+@clinic.command()
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "clinician", "client"]),
+    help="What the user does in the practice.",
+)
+@click.option("--email", required=True, metavar="EMAIL", help="The user's email (their login).")
+@click.option("--name", help="The user's name, as others will see it.")
+@click.option(
+    "--clinician", "clinician_email", metavar="EMAIL", help="For a client: who treats them."
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the user's password from the first line of standard input instead of inviting.",
+)
+@base_url_option
+@friendly
+def add(
+    role: str,
+    email: str,
+    name: str | None,
+    clinician_email: str | None,
+    password_stdin: bool,
+    base_url: str,
+) -> None:
+    """Add an admin, a clinician or a client; prints an invite link unless a password is given."""
+    from supple.accounts import operations
+    from supple.core.access import Role
+    from supple.core.errors import InputError
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InputError("--password-stdin found no password on standard input")
+    store = _store()
+    added = operations.add_user(
+        store,
+        role=Role(role),
+        email=email,
+        name=name,
+        now=_now(),
+        base_url=base_url,
+        clinician_email=clinician_email,
+        password=password,
+    )
+    who = f"{added.user.role.value} {added.user.email}"
+    if added.user.person_id is not None:
+        who += f" (client id {added.user.person_id})"
+    click.echo(f"Added the {who}.")
+    if added.invite is None:
+        click.echo("They can sign in with the password given.")
+    else:
+        _show_invite(added.user.email, added.invite.url, added.invite.expires_at)
+
+
+@clinic.command()
+@json_option
+@friendly
+def users(as_json: bool) -> None:
+    """Every user: email, name, role, client id, clinician, and whether active."""
+    from supple.accounts import operations
+
+    store = _store()
+    data = operations.users_json(store)
+    if as_json:
+        emit_json(data)
+        return
+    if not data["users"]:
+        click.echo("No users yet: `supple clinic init` creates the first admin.")
+        return
+    for user in data["users"]:
+        parts = [user["email"], user["role"]]
+        if user["name"]:
+            parts.append(user["name"])
+        if user["client_id"] is not None:
+            parts.append(f"client id {user['client_id']}")
+        if user["clinician_email"]:
+            parts.append(f"clinician {user['clinician_email']}")
+        if not user["active"]:
+            parts.append("disabled")
+        click.echo("  ".join(parts))
+
+
+@clinic.command()
+@click.option("--email", required=True, metavar="EMAIL", help="The user to disable.")
+@friendly
+def disable(email: str) -> None:
+    """Disable a user and end all their sign-ins at once."""
+    from supple.accounts import operations
+
+    store = _store()
+    user, ended = operations.disable(store, email=email, now=_now())
+    plural = "" if ended == 1 else "s"
+    click.echo(f"Disabled {user.email}; ended {ended} sign-in{plural}.")
+
+
+@clinic.group()
+def token() -> None:
+    """Personal API tokens for scripts (`Authorization: Bearer …`)."""
+
+
+@token.command("create")
+@click.option("--email", required=True, metavar="EMAIL", help="Whose token it is.")
+@click.option("--name", "label", metavar="LABEL", help="What the token is for.")
+@friendly
+def token_create(email: str, label: str | None) -> None:
+    """Make a personal API token and print it once (only its hash is kept)."""
+    from supple.accounts import operations
+
+    store = _store()
+    value = operations.create_token(store, email=email, label=label, now=_now())
+    click.echo(value)
+    click.echo("Copy it now: Supple keeps only its hash and cannot show it again.", err=True)
+
+
+@token.command("revoke")
+@click.option("--email", required=True, metavar="EMAIL", help="Whose tokens to revoke.")
+@click.option("--name", "label", metavar="LABEL", help="Only the tokens with this name.")
+@friendly
+def token_revoke(email: str, label: str | None) -> None:
+    """Revoke a user's API tokens (all of them, or those with one name)."""
+    from supple.accounts import operations
+
+    store = _store()
+    revoked = operations.revoke_tokens(store, email=email, label=label, now=_now())
+    plural = "" if revoked == 1 else "s"
+    click.echo(f"Revoked {revoked} token{plural} of {email.strip()}.")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(clinic)
