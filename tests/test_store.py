@@ -11,9 +11,10 @@ import sqlalchemy as sa
 
 from supple.core.profile import Profile
 from supple.store import checkins, profiles
+from supple.store.clinic_schema import ACCOUNT_TABLES
 from supple.store.database import HEAD, Store, open_store
 from supple.store.migrate import head
-from supple.store.schema import ACCOUNT_TABLES, metadata
+from supple.store.schema import metadata
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 

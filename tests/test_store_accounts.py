@@ -15,8 +15,8 @@ from supple.core.errors import InputError, NotFound
 from supple.core.login_rules import ACCOUNT_RULE, Failures, SessionState, session_state
 from supple.store import access_log, accounts, logins, profiles
 from supple.store.accounts import AccountExists
+from supple.store.clinic_schema import ACCOUNT_TABLES
 from supple.store.database import DatabaseError, Store
-from supple.store.schema import ACCOUNT_TABLES
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 MIN, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
@@ -72,7 +72,7 @@ def test_an_unknown_email_is_not_found_with_a_message(any_store: Store) -> None:
 def test_the_database_refuses_a_client_without_a_person_or_staff_with_one(
     any_store: Store,
 ) -> None:
-    from supple.store.schema import users
+    from supple.store.clinic_schema import users
 
     person = profiles.create_person(any_store)
     rows: list[dict[str, str | int | None]] = [
@@ -384,3 +384,15 @@ def test_no_token_code_or_password_is_stored_in_clear(any_store: Store) -> None:
     assert clara.email in dump  # the dump did read the tables
     for secret in secrets_shown:
         assert secret not in dump
+
+
+def test_personal_mode_commands_do_not_build_the_clinic_tables() -> None:
+    """`supple today` imports the schema on every start; the clinic's nine tables stay out."""
+    import subprocess
+    import sys
+
+    code = "import sys, supple.services; print('supple.store.clinic_schema' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

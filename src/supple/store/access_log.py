@@ -11,8 +11,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from supple.store.clinic_schema import access_log, users
 from supple.store.database import Store
-from supple.store.schema import access_log, users
 from supple.store.screens import aware
 
 MAX_WHAT = 300

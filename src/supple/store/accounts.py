@@ -18,15 +18,15 @@ import sqlalchemy as sa
 
 from supple.core.access import ClientFacts, Role
 from supple.core.errors import InputError, NotFound
-from supple.store.database import Store
-from supple.store.schema import (
+from supple.store.clinic_schema import (
     client_clinicians,
     login_sessions,
-    people,
     practice,
     recovery_codes,
     users,
 )
+from supple.store.database import Store
+from supple.store.schema import people
 from supple.store.screens import aware
 
 

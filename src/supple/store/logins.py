@@ -27,8 +27,8 @@ from supple.core.login_rules import (
     expires_at,
 )
 from supple.store.accounts import User, user_from_row
+from supple.store.clinic_schema import api_tokens, invites, login_sessions, login_throttle, users
 from supple.store.database import Store
-from supple.store.schema import api_tokens, invites, login_sessions, login_throttle, users
 from supple.store.screens import aware
 
 INVITE_LIFETIME = timedelta(days=7)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from supple.store import clinic_schema  # noqa: F401  (its tables join the metadata)
 from supple.store.schema import metadata
 
 config = context.config
