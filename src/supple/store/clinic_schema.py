@@ -81,6 +81,8 @@ login_sessions = sa.Table(
     sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("idle_expires_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("absolute_expires_at", sa.DateTime(timezone=True), nullable=False),
+    # When this sign-in passed its second factor; a staff sign-in without it may only do that.
+    sa.Column("second_factor_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("ended_reason", sa.String(32), nullable=True),
     sa.Column("user_agent", sa.String(300), nullable=True),

@@ -45,6 +45,7 @@ class LoginSession:
     ended_at: datetime | None
     user_agent: str | None
     address: str | None
+    second_factor_at: datetime | None = None
 
     @property
     def times(self) -> SessionTimes:
@@ -70,6 +71,7 @@ def _session(row: Any) -> LoginSession:
         ended_at=aware(row.ended_at) if row.ended_at else None,
         user_agent=row.user_agent,
         address=row.address,
+        second_factor_at=aware(row.second_factor_at) if row.second_factor_at else None,
     )
 
 
@@ -148,6 +150,16 @@ def touch_session(
             login_sessions.update()
             .where(login_sessions.c.id == session_id, login_sessions.c.ended_at.is_(None))
             .values(last_seen_at=now, idle_expires_at=idle)
+        )
+
+
+def pass_second_factor(store: Store, session_id: int, now: datetime) -> None:
+    """Record that this sign-in passed its second factor (a TOTP or recovery code)."""
+    with store.write() as conn:
+        conn.execute(
+            login_sessions.update()
+            .where(login_sessions.c.id == session_id, login_sessions.c.ended_at.is_(None))
+            .values(second_factor_at=now)
         )
 
 

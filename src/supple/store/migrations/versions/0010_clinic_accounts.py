@@ -91,6 +91,7 @@ def upgrade() -> None:
         _when("last_seen_at"),
         _when("idle_expires_at"),
         _when("absolute_expires_at"),
+        _when("second_factor_at", nullable=True),
         _when("ended_at", nullable=True),
         sa.Column("ended_reason", sa.String(32), nullable=True),
         sa.Column("user_agent", sa.String(300), nullable=True),

@@ -1,0 +1,231 @@
+"""Signing in and out, and knowing who is asking: the use cases the clinic's login pages, its
+request guard and its API will call. Each takes the store and ``now``; none touches the web.
+
+Signing in (OWASP ASVS 4.0.3 V2.2.1, V3.2.1):
+
+1. The account (the email as typed) and the network address are each checked against the
+   throttle (``core.login_rules``); a throttled attempt is refused before any password work.
+2. The password is checked with the same Argon2 work whether or not the account exists, is
+   disabled or has no password yet; every such failure looks the same to the caller
+   (``REFUSED``) and counts against both keys.
+3. On success the account's failures are forgotten, an outdated hash is replaced, and a new
+   sign-in (a new random id) begins. A staff sign-in must then pass its second factor: until
+   it does, ``resolve`` reports ``needs_second_factor`` and the web lets it do nothing else
+   (enrolling TOTP on first sign-in, or typing a code).
+
+The second factor is a TOTP code (replays refused) or one of the recovery codes; failures count
+against the account's throttle like wrong passwords.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from supple.accounts import recovery, tokens, totp
+from supple.accounts.passwords import Passwords, check_policy, default_passwords
+from supple.core.access import STAFF, Actor
+from supple.core.errors import InputError
+from supple.core.login_rules import (
+    ACCOUNT_RULE,
+    ADDRESS_RULE,
+    SessionState,
+    needs_touch,
+    retry_after,
+    session_state,
+)
+from supple.store import accounts, logins
+from supple.store.accounts import User
+from supple.store.database import Store
+
+
+class Outcome(StrEnum):
+    SIGNED_IN = "signed_in"
+    REFUSED = "refused"  # wrong email or password, or a disabled account: one answer for all
+    THROTTLED = "throttled"  # too many failures lately; try again after ``retry_after``
+
+
+@dataclass(frozen=True)
+class SignIn:
+    outcome: Outcome
+    token: str | None = None  # the new sign-in's id, for the cookie; shown once
+    user: User | None = None
+    retry_after: timedelta = timedelta(0)
+    needs_second_factor: bool = False
+
+    def __repr__(self) -> str:
+        return f"SignIn({self.outcome.value}, retry_after={self.retry_after})"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Who a request's sign-in belongs to."""
+
+    actor: Actor
+    user: User
+    session_id: int
+    needs_second_factor: bool  # a staff sign-in that has not passed TOTP yet
+
+
+def _wait(store: Store, email: str, address: str | None, now: datetime) -> timedelta:
+    account = logins.failures(store, logins.throttle_key("account", email))
+    waits = [retry_after(account, ACCOUNT_RULE, now)]
+    if address:
+        key = logins.throttle_key("address", address)
+        waits.append(retry_after(logins.failures(store, key), ADDRESS_RULE, now))
+    return max(waits)
+
+
+def _fail(store: Store, email: str, address: str | None, now: datetime) -> None:
+    logins.record_failure(
+        store, logins.throttle_key("account", email), "account", ACCOUNT_RULE, now
+    )
+    if address:
+        key = logins.throttle_key("address", address)
+        logins.record_failure(store, key, "address", ADDRESS_RULE, now)
+
+
+def needs_second_factor(user: User, session: logins.LoginSession) -> bool:
+    return user.role in STAFF and session.second_factor_at is None
+
+
+def sign_in(
+    store: Store,
+    email: str,
+    password: str,
+    now: datetime,
+    *,
+    address: str | None = None,
+    user_agent: str | None = None,
+    passwords: Passwords | None = None,
+) -> SignIn:
+    passwords = passwords or default_passwords()
+    wait = _wait(store, email, address, now)
+    if wait > timedelta(0):
+        return SignIn(Outcome.THROTTLED, retry_after=wait)
+    user = accounts.find_user(store, email)
+    stored = user.password_hash if user is not None and user.active else None
+    verdict = passwords.verify(password, stored)
+    if user is None or not verdict.ok:
+        _fail(store, email, address, now)
+        return SignIn(Outcome.REFUSED)
+    logins.clear_failures(store, logins.throttle_key("account", email))
+    if verdict.new_hash is not None:
+        accounts.set_password_hash(store, user.id, verdict.new_hash)
+    token = tokens.new_token()
+    session = logins.start_session(
+        store, user, token.digest, now, user_agent=user_agent, address=address
+    )
+    return SignIn(
+        Outcome.SIGNED_IN,
+        token=token.value,
+        user=user,
+        needs_second_factor=needs_second_factor(user, session),
+    )
+
+
+def resolve(store: Store, token: str, now: datetime) -> Resolved | None:
+    """The signed-in user behind a sign-in id (a cookie's value), or None when it is unknown,
+    ended, idle, expired, or its user is disabled. Notes the use at most once a minute."""
+    found = logins.find_session(store, tokens.digest(token))
+    if found is None:
+        return None
+    session, user = found
+    if not user.active or session_state(session.times, user.role, now) is not SessionState.ACTIVE:
+        return None
+    if needs_touch(session.times, now):
+        logins.touch_session(store, session.id, user.role, session.created_at, now)
+    actor = Actor(user_id=user.id, role=user.role, person_id=user.person_id, active=True)
+    return Resolved(actor, user, session.id, needs_second_factor(user, session))
+
+
+def resolve_api_token(store: Store, token: str, now: datetime) -> Actor | None:
+    """The user behind ``Authorization: Bearer <token>``, or None (unknown, revoked, disabled).
+    Its last use is noted at most once a minute."""
+    found = logins.find_api_token(store, tokens.digest(token))
+    if found is None or not found[1].active:
+        return None
+    api_token, user = found
+    if api_token.last_used_at is None or now - api_token.last_used_at >= timedelta(minutes=1):
+        logins.touch_api_token(store, api_token.id, now)
+    return Actor(user_id=user.id, role=user.role, person_id=user.person_id, active=True)
+
+
+def begin_enrolment(store: Store, user: User, issuer: str) -> totp.Enrolment:
+    """A new TOTP seed for a staff member's first sign-in (or after an admin reset it)."""
+    enrolment = totp.enrol(user.email, issuer)
+    accounts.start_totp(store, user.id, enrolment.secret)
+    return enrolment
+
+
+def finish_enrolment(
+    store: Store, resolved: Resolved, code: str, now: datetime
+) -> recovery.RecoveryCodes | None:
+    """Turn TOTP on with the first right code: the sign-in passes its second factor and ten new
+    recovery codes are stored (returned to be shown once). None when the code is wrong."""
+    user = accounts.get_user(store, resolved.user.id)
+    if user is None or user.totp_secret is None or user.totp_enabled_at is not None:
+        return None
+    step = totp.verify(user.totp_secret, code, now, user.totp_last_step)
+    if step is None or not accounts.confirm_totp(store, user.id, step, now):
+        _fail(store, user.email, None, now)
+        return None
+    logins.pass_second_factor(store, resolved.session_id, now)
+    codes = recovery.new_codes()
+    accounts.replace_recovery_codes(store, user.id, codes.stored, now)
+    return codes
+
+
+def second_factor(
+    store: Store, resolved: Resolved, code: str, now: datetime, *, address: str | None = None
+) -> SignIn:
+    """Check a TOTP code (or a recovery code) for a signed-in staff member."""
+    user = accounts.get_user(store, resolved.user.id)
+    if user is None or user.totp_secret is None or user.totp_enabled_at is None:
+        return SignIn(Outcome.REFUSED)
+    wait = _wait(store, user.email, address, now)
+    if wait > timedelta(0):
+        return SignIn(Outcome.THROTTLED, retry_after=wait)
+    accepted = False
+    step = totp.verify(user.totp_secret, code, now, user.totp_last_step)
+    if step is not None:
+        accepted = accounts.accept_totp_step(store, user.id, step)
+    else:
+        code_id = recovery.find(code, accounts.unused_recovery_codes(store, user.id))
+        accepted = code_id is not None and accounts.use_recovery_code(store, code_id, now)
+    if not accepted:
+        _fail(store, user.email, address, now)
+        return SignIn(Outcome.REFUSED)
+    logins.clear_failures(store, logins.throttle_key("account", user.email))
+    logins.pass_second_factor(store, resolved.session_id, now)
+    return SignIn(Outcome.SIGNED_IN, user=user)
+
+
+def sign_out(store: Store, token: str, now: datetime) -> bool:
+    found = logins.find_session(store, tokens.digest(token))
+    return found is not None and logins.end_session(store, found[0].id, "logout", now)
+
+
+def accept_invite(
+    store: Store,
+    invite: str,
+    password: str,
+    now: datetime,
+    *,
+    passwords: Passwords | None = None,
+) -> User:
+    """Set a password through an invite link: the policy is checked first, then the invite is
+    used (once), the hash stored, and any earlier sign-ins of that user ended."""
+    passwords = passwords or default_passwords()
+    digest = tokens.digest(invite)
+    user = logins.invite_user(store, digest, now)
+    if user is None:
+        raise InputError("this invite link is not valid any more; ask the clinic for a new one")
+    checked = check_policy(password, email=user.email, name=user.name)
+    password_hash = passwords.hash(checked)
+    if logins.use_invite(store, digest, now) != user.id:
+        raise InputError("this invite link is not valid any more; ask the clinic for a new one")
+    accounts.set_password_hash(store, user.id, password_hash)
+    logins.end_sessions(store, user.id, "password_set", now)
+    return user
