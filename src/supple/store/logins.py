@@ -107,6 +107,8 @@ def start_session(
 ) -> LoginSession:
     """A new sign-in (always a new row and id: ASVS V3.2.1), live from ``now``."""
     times = SessionTimes(created_at=now, last_seen_at=now)
+    user_agent = (user_agent or None) and user_agent[:MAX_USER_AGENT]
+    address = (address or None) and address[:MAX_ADDRESS]
     with store.write() as conn:
         result = conn.execute(
             login_sessions.insert().values(
@@ -116,8 +118,8 @@ def start_session(
                 last_seen_at=now,
                 idle_expires_at=expires_at(times, user.role),
                 absolute_expires_at=absolute_expiry(now, user.role),
-                user_agent=(user_agent or None) and user_agent[:MAX_USER_AGENT],
-                address=(address or None) and address[:MAX_ADDRESS],
+                user_agent=user_agent,
+                address=address,
             )
         )
         key = result.inserted_primary_key
