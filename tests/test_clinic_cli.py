@@ -12,7 +12,7 @@ from supple.accounts import operations, tokens
 from supple.accounts.passwords import default_passwords
 from supple.core.access import Role
 from supple.core.errors import InputError
-from supple.store import access_log, accounts, logins
+from supple.store import access_log, accounts, api_tokens, invites, logins
 from supple.store.database import Store, open_store
 from tests.conftest import Supple
 
@@ -48,7 +48,7 @@ def test_init_creates_the_practice_and_prints_the_admins_one_time_link(
     store = _store(db_url)
     practice = accounts.get_practice(store)
     assert practice is not None and practice.name == "Riverside Physio"
-    admin = logins.invite_user(store, tokens.digest(match.group(1)), datetime.now(UTC))
+    admin = invites.user_for(store, tokens.digest(match.group(1)), datetime.now(UTC))
     assert admin is not None and admin.role is Role.ADMIN and admin.email == "Eve@Example.org"
     assert admin.has_password is False
 
@@ -125,7 +125,7 @@ def test_a_user_added_without_a_password_gets_an_invite(clinic: Supple, db_url: 
     assert result.exit_code == 0
     match = LINK.search(result.output)
     assert match is not None
-    ben = logins.invite_user(_store(db_url), tokens.digest(match.group(1)), datetime.now(UTC))
+    ben = invites.user_for(_store(db_url), tokens.digest(match.group(1)), datetime.now(UTC))
     assert ben is not None and ben.email == "ben@ex.org"
 
 
@@ -219,7 +219,7 @@ def test_a_token_is_printed_once_and_only_its_hash_is_kept(clinic: Supple, db_ur
     value = result.stdout.strip()
     assert value.startswith("supple_pat_") and "cannot show it again" in result.stderr
     store = _store(db_url)
-    found = logins.find_api_token(store, tokens.digest(value))
+    found = api_tokens.find(store, tokens.digest(value))
     assert found is not None and found[0].label == "export" and found[1].email == "clara@ex.org"
     other = clinic("clinic", "token", "create", "--email", "clara@ex.org").stdout.strip()
     assert other != value
@@ -228,10 +228,10 @@ def test_a_token_is_printed_once_and_only_its_hash_is_kept(clinic: Supple, db_ur
     assert none_named.stderr == "error: clara@ex.org has no live token named 'x' to revoke\n"
     revoked = clinic("clinic", "token", "revoke", "--email", "clara@ex.org", "--name", "export")
     assert revoked.output == "Revoked 1 token of clara@ex.org.\n"
-    assert logins.find_api_token(store, tokens.digest(value)) is None
-    assert logins.find_api_token(store, tokens.digest(other)) is not None
+    assert api_tokens.find(store, tokens.digest(value)) is None
+    assert api_tokens.find(store, tokens.digest(other)) is not None
     assert clinic("clinic", "token", "revoke", "--email", "clara@ex.org").exit_code == 0
-    assert logins.find_api_token(store, tokens.digest(other)) is None
+    assert api_tokens.find(store, tokens.digest(other)) is None
 
 
 def test_a_disabled_user_gets_no_new_token(clinic: Supple) -> None:
@@ -274,7 +274,7 @@ def test_the_operations_work_the_same_on_postgresql(any_store: Store) -> None:
         None, None, "clara@ex.org",
     ]  # fmt: skip
     value = operations.create_token(any_store, email="anna@ex.org", label=None, now=T0)
-    found = logins.find_api_token(any_store, tokens.digest(value))
+    found = api_tokens.find(any_store, tokens.digest(value))
     assert found is not None and found[0].label == "personal token"
     user, ended = operations.disable(any_store, email="anna@ex.org", now=T0)
     assert user.id == client.user.id and ended == 0

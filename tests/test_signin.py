@@ -11,7 +11,7 @@ from supple.accounts import signin, tokens, totp
 from supple.accounts.passwords import Passwords, WeakPassword
 from supple.core.access import Actor, Role
 from supple.core.errors import InputError
-from supple.store import accounts, logins
+from supple.store import accounts, api_tokens, invites, logins, throttle
 from supple.store.database import Store
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -64,8 +64,8 @@ def test_every_failed_sign_in_gets_the_same_answer(
     _user(any_store, "carl@ex.org", Role.CLIENT, password=None)
     result = _sign_in(any_store, email, password)
     assert result == signin.SignIn(signin.Outcome.REFUSED)
-    account = logins.failures(any_store, logins.throttle_key("account", email))
-    address = logins.failures(any_store, logins.throttle_key("address", ADDRESS))
+    account = throttle.failures(any_store, throttle.key_for("account", email))
+    address = throttle.failures(any_store, throttle.key_for("address", ADDRESS))
     assert account.count == 1 and address.count == 1
 
 
@@ -81,8 +81,8 @@ def test_five_failures_throttle_the_account_before_any_password_work(any_store: 
     later = _sign_in(any_store, "anna@ex.org", PASSWORD, T0 + 5 * MIN)
     assert later.outcome is signin.Outcome.SIGNED_IN
     # The account's failures are forgotten; the address's are not.
-    assert logins.failures(any_store, logins.throttle_key("account", "anna@ex.org")).count == 0
-    assert logins.failures(any_store, logins.throttle_key("address", ADDRESS)).count == 5
+    assert throttle.failures(any_store, throttle.key_for("account", "anna@ex.org")).count == 0
+    assert throttle.failures(any_store, throttle.key_for("address", ADDRESS)).count == 5
 
 
 def test_an_account_that_does_not_exist_is_throttled_the_same_way(any_store: Store) -> None:
@@ -246,7 +246,7 @@ def test_a_client_never_needs_a_second_factor(any_store: Store) -> None:
 def test_an_invite_sets_the_password_once(any_store: Store) -> None:
     carl = _user(any_store, "carl@ex.org", Role.CLIENT, password=None)
     invite = tokens.new_token()
-    logins.create_invite(any_store, carl.id, invite.digest, T0)
+    invites.create(any_store, carl.id, invite.digest, T0)
     with pytest.raises(WeakPassword, match="most common"):
         signin.accept_invite(any_store, invite.value, "password1", T0, passwords=CHEAP)
     user = signin.accept_invite(any_store, invite.value, "stretch every morning", T0 + MIN,
@@ -262,14 +262,14 @@ def test_an_invite_sets_the_password_once(any_store: Store) -> None:
 def test_an_api_token_resolves_to_its_user_until_revoked_or_disabled(any_store: Store) -> None:
     clara = _user(any_store, "clara@ex.org", Role.CLINICIAN)
     token = tokens.new_api_token()
-    logins.create_api_token(any_store, clara.id, token.digest, "script", T0)
+    api_tokens.create(any_store, clara.id, token.digest, "script", T0)
     assert signin.resolve_api_token(any_store, token.value, T0) == Actor(clara.id, Role.CLINICIAN)
-    assert logins.list_api_tokens(any_store, clara.id)[0].last_used_at == T0
+    assert api_tokens.list_for(any_store, clara.id)[0].last_used_at == T0
     signin.resolve_api_token(any_store, token.value, T0 + timedelta(seconds=30))
-    assert logins.list_api_tokens(any_store, clara.id)[0].last_used_at == T0
+    assert api_tokens.list_for(any_store, clara.id)[0].last_used_at == T0
     accounts.set_active(any_store, clara.id, False, T0)
     assert signin.resolve_api_token(any_store, token.value, T0) is None
     accounts.set_active(any_store, clara.id, True, T0)
-    logins.revoke_api_tokens(any_store, clara.id, T0)
+    api_tokens.revoke(any_store, clara.id, T0)
     assert signin.resolve_api_token(any_store, token.value, T0) is None
     assert signin.resolve_api_token(any_store, "supple_pat_made_up", T0) is None

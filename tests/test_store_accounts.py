@@ -13,7 +13,16 @@ from supple.accounts import recovery, tokens
 from supple.core.access import ClientFacts, Role
 from supple.core.errors import InputError, NotFound
 from supple.core.login_rules import ACCOUNT_RULE, Failures, SessionState, session_state
-from supple.store import access_log, accounts, logins, profiles
+from supple.store import (
+    access_log,
+    accounts,
+    api_tokens,
+    invites,
+    logins,
+    profiles,
+    second_factors,
+    throttle,
+)
 from supple.store.accounts import AccountExists
 from supple.store.clinic_schema import ACCOUNT_TABLES
 from supple.store.database import DatabaseError, Store
@@ -133,22 +142,22 @@ def test_client_facts_say_who_treats_a_client_and_nothing_about_others(
 
 def test_a_totp_step_is_accepted_once_and_never_an_older_one(any_store: Store) -> None:
     clara = _staff(any_store, "clara@example.org")
-    accounts.start_totp(any_store, clara.id, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    assert accounts.confirm_totp(any_store, clara.id, 1000, T0) is True
+    second_factors.start_totp(any_store, clara.id, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    assert second_factors.confirm_totp(any_store, clara.id, 1000, T0) is True
     user = accounts.get_user(any_store, clara.id)
     assert user is not None and user.totp_enabled_at == T0 and user.totp_last_step == 1000
-    assert accounts.accept_totp_step(any_store, clara.id, 1000) is False
-    assert accounts.accept_totp_step(any_store, clara.id, 999) is False
-    assert accounts.accept_totp_step(any_store, clara.id, 1001) is True
+    assert second_factors.accept_totp_step(any_store, clara.id, 1000) is False
+    assert second_factors.accept_totp_step(any_store, clara.id, 999) is False
+    assert second_factors.accept_totp_step(any_store, clara.id, 1001) is True
 
 
 def test_a_totp_step_raced_by_two_workers_is_accepted_by_one(any_store: Store) -> None:
     clara = _staff(any_store, "clara@example.org")
-    accounts.start_totp(any_store, clara.id, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    second_factors.start_totp(any_store, clara.id, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     results: list[bool] = []
 
     def accept() -> None:
-        results.append(accounts.accept_totp_step(any_store, clara.id, 5))
+        results.append(second_factors.accept_totp_step(any_store, clara.id, 5))
 
     threads = [threading.Thread(target=accept) for _ in range(6)]
     for thread in threads:
@@ -161,22 +170,22 @@ def test_a_totp_step_raced_by_two_workers_is_accepted_by_one(any_store: Store) -
 def test_recovery_codes_work_once_and_a_new_set_replaces_the_old(any_store: Store) -> None:
     clara = _staff(any_store, "clara@example.org")
     first = recovery.new_codes()
-    accounts.replace_recovery_codes(any_store, clara.id, first.stored, T0)
-    stored = accounts.unused_recovery_codes(any_store, clara.id)
+    second_factors.replace_recovery_codes(any_store, clara.id, first.stored, T0)
+    stored = second_factors.unused_recovery_codes(any_store, clara.id)
     assert len(stored) == 10
     code_id = recovery.find(first.shown[2], stored)
     assert code_id is not None
-    assert accounts.use_recovery_code(any_store, code_id, T0) is True
-    assert accounts.use_recovery_code(any_store, code_id, T0) is False
-    left = accounts.unused_recovery_codes(any_store, clara.id)
+    assert second_factors.use_recovery_code(any_store, code_id, T0) is True
+    assert second_factors.use_recovery_code(any_store, code_id, T0) is False
+    left = second_factors.unused_recovery_codes(any_store, clara.id)
     assert len(left) == 9 and recovery.find(first.shown[2], left) is None
     second = recovery.new_codes()
-    accounts.replace_recovery_codes(any_store, clara.id, second.stored, T0)
-    now_stored = accounts.unused_recovery_codes(any_store, clara.id)
+    second_factors.replace_recovery_codes(any_store, clara.id, second.stored, T0)
+    now_stored = second_factors.unused_recovery_codes(any_store, clara.id)
     assert recovery.find(first.shown[3], now_stored) is None
     assert recovery.find(second.shown[3], now_stored) is not None
-    accounts.reset_totp(any_store, clara.id)
-    assert accounts.unused_recovery_codes(any_store, clara.id) == []
+    second_factors.reset_totp(any_store, clara.id)
+    assert second_factors.unused_recovery_codes(any_store, clara.id) == []
 
 
 def test_a_sign_in_is_found_by_its_hash_and_lives_by_the_rules(any_store: Store) -> None:
@@ -237,17 +246,17 @@ def test_disabling_a_user_ends_every_sign_in_of_theirs(any_store: Store) -> None
 def test_api_tokens_are_found_until_revoked(any_store: Store) -> None:
     clara = _staff(any_store, "clara@example.org")
     laptop, script = tokens.new_api_token(), tokens.new_api_token()
-    logins.create_api_token(any_store, clara.id, laptop.digest, "laptop", T0)
-    logins.create_api_token(any_store, clara.id, script.digest, "script", T0)
-    found = logins.find_api_token(any_store, tokens.digest(laptop.value))
+    api_tokens.create(any_store, clara.id, laptop.digest, "laptop", T0)
+    api_tokens.create(any_store, clara.id, script.digest, "script", T0)
+    found = api_tokens.find(any_store, tokens.digest(laptop.value))
     assert found is not None and found[0].label == "laptop" and found[1] == clara
-    logins.touch_api_token(any_store, found[0].id, T0 + HOUR)
-    assert logins.list_api_tokens(any_store, clara.id)[0].last_used_at == T0 + HOUR
-    assert logins.revoke_api_tokens(any_store, clara.id, T0, label="laptop") == 1
-    assert logins.find_api_token(any_store, laptop.digest) is None
-    assert logins.find_api_token(any_store, script.digest) is not None
-    assert logins.revoke_api_tokens(any_store, clara.id, T0) == 1
-    assert logins.find_api_token(any_store, script.digest) is None
+    api_tokens.touch(any_store, found[0].id, T0 + HOUR)
+    assert api_tokens.list_for(any_store, clara.id)[0].last_used_at == T0 + HOUR
+    assert api_tokens.revoke(any_store, clara.id, T0, label="laptop") == 1
+    assert api_tokens.find(any_store, laptop.digest) is None
+    assert api_tokens.find(any_store, script.digest) is not None
+    assert api_tokens.revoke(any_store, clara.id, T0) == 1
+    assert api_tokens.find(any_store, script.digest) is None
 
 
 def test_an_invite_is_shown_without_being_used_then_used_once(any_store: Store) -> None:
@@ -255,13 +264,13 @@ def test_an_invite_is_shown_without_being_used_then_used_once(any_store: Store) 
         any_store, email="anna@example.org", name=None, role=Role.CLIENT, now=T0
     )
     invite = tokens.new_token()
-    expires = logins.create_invite(any_store, anna.id, invite.digest, T0)
+    expires = invites.create(any_store, anna.id, invite.digest, T0)
     assert expires == T0 + 7 * DAY
     for _ in range(2):  # a mail scanner's GET, then the person's
-        assert logins.invite_user(any_store, invite.digest, T0 + HOUR) == anna
-    assert logins.use_invite(any_store, invite.digest, T0 + HOUR) == anna.id
-    assert logins.use_invite(any_store, invite.digest, T0 + HOUR) is None
-    assert logins.invite_user(any_store, invite.digest, T0 + HOUR) is None
+        assert invites.user_for(any_store, invite.digest, T0 + HOUR) == anna
+    assert invites.use(any_store, invite.digest, T0 + HOUR) == anna.id
+    assert invites.use(any_store, invite.digest, T0 + HOUR) is None
+    assert invites.user_for(any_store, invite.digest, T0 + HOUR) is None
 
 
 def test_an_expired_or_superseded_invite_is_refused(any_store: Store) -> None:
@@ -269,53 +278,53 @@ def test_an_expired_or_superseded_invite_is_refused(any_store: Store) -> None:
         any_store, email="anna@example.org", name=None, role=Role.CLIENT, now=T0
     )
     old, new = tokens.new_token(), tokens.new_token()
-    logins.create_invite(any_store, anna.id, old.digest, T0)
-    logins.create_invite(any_store, anna.id, new.digest, T0 + MIN)
-    assert logins.use_invite(any_store, old.digest, T0 + HOUR) is None
-    assert logins.invite_user(any_store, new.digest, T0 + MIN + 7 * DAY) is None
-    assert logins.use_invite(any_store, new.digest, T0 + MIN + 7 * DAY) is None
-    assert logins.use_invite(any_store, tokens.new_token().digest, T0) is None
+    invites.create(any_store, anna.id, old.digest, T0)
+    invites.create(any_store, anna.id, new.digest, T0 + MIN)
+    assert invites.use(any_store, old.digest, T0 + HOUR) is None
+    assert invites.user_for(any_store, new.digest, T0 + MIN + 7 * DAY) is None
+    assert invites.use(any_store, new.digest, T0 + MIN + 7 * DAY) is None
+    assert invites.use(any_store, tokens.new_token().digest, T0) is None
 
 
 def test_the_throttle_counts_failures_per_key_in_the_database(any_store: Store) -> None:
-    anna = logins.throttle_key("account", "Anna@Example.org ")
-    assert anna == logins.throttle_key("account", "anna@example.org")
-    assert anna != logins.throttle_key("address", "anna@example.org")
-    other = logins.throttle_key("account", "ben@example.org")
+    anna = throttle.key_for("account", "Anna@Example.org ")
+    assert anna == throttle.key_for("account", "anna@example.org")
+    assert anna != throttle.key_for("address", "anna@example.org")
+    other = throttle.key_for("account", "ben@example.org")
     for n in range(5):
-        state = logins.record_failure(any_store, anna, "account", ACCOUNT_RULE, T0 + n * MIN)
+        state = throttle.record_failure(any_store, anna, "account", ACCOUNT_RULE, T0 + n * MIN)
     assert state == Failures(5, T0 + 4 * MIN)
-    assert logins.failures(any_store, anna) == state
-    assert logins.failures(any_store, other) == Failures()
-    logins.clear_failures(any_store, anna)
-    assert logins.failures(any_store, anna) == Failures()
+    assert throttle.failures(any_store, anna) == state
+    assert throttle.failures(any_store, other) == Failures()
+    throttle.clear(any_store, anna)
+    assert throttle.failures(any_store, anna) == Failures()
 
 
 def test_the_throttle_forgets_after_a_quiet_spell_and_prunes_old_rows(any_store: Store) -> None:
-    key = logins.throttle_key("address", "203.0.113.9")
-    logins.record_failure(any_store, key, "address", ACCOUNT_RULE, T0)
+    key = throttle.key_for("address", "203.0.113.9")
+    throttle.record_failure(any_store, key, "address", ACCOUNT_RULE, T0)
     later = T0 + HOUR
-    assert logins.record_failure(any_store, key, "address", ACCOUNT_RULE, later) == Failures(
+    assert throttle.record_failure(any_store, key, "address", ACCOUNT_RULE, later) == Failures(
         1, later
     )
-    assert logins.prune_throttle(any_store, ACCOUNT_RULE, later + 29 * MIN) == 0
-    assert logins.prune_throttle(any_store, ACCOUNT_RULE, later + 30 * MIN) == 1
-    assert logins.failures(any_store, key) == Failures()
+    assert throttle.prune(any_store, ACCOUNT_RULE, later + 29 * MIN) == 0
+    assert throttle.prune(any_store, ACCOUNT_RULE, later + 30 * MIN) == 1
+    assert throttle.failures(any_store, key) == Failures()
 
 
 def test_workers_failing_at_once_are_all_counted(any_store: Store) -> None:
-    key = logins.throttle_key("account", "anna@example.org")
+    key = throttle.key_for("account", "anna@example.org")
 
     def fail_five() -> None:
         for _ in range(5):
-            logins.record_failure(any_store, key, "account", ACCOUNT_RULE, T0)
+            throttle.record_failure(any_store, key, "account", ACCOUNT_RULE, T0)
 
     threads = [threading.Thread(target=fail_five) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert logins.failures(any_store, key) == Failures(30, T0)
+    assert throttle.failures(any_store, key) == Failures(30, T0)
 
 
 def test_the_access_log_reads_newest_first_by_client(any_store: Store) -> None:
@@ -366,10 +375,10 @@ def test_no_token_code_or_password_is_stored_in_clear(any_store: Store) -> None:
     secrets_shown: list[str] = []
     session, api, invite = tokens.new_token(), tokens.new_api_token(), tokens.new_token()
     logins.start_session(any_store, clara, session.digest, T0)
-    logins.create_api_token(any_store, clara.id, api.digest, "script", T0)
-    logins.create_invite(any_store, clara.id, invite.digest, T0)
+    api_tokens.create(any_store, clara.id, api.digest, "script", T0)
+    invites.create(any_store, clara.id, invite.digest, T0)
     codes = recovery.new_codes()
-    accounts.replace_recovery_codes(any_store, clara.id, codes.stored, T0)
+    second_factors.replace_recovery_codes(any_store, clara.id, codes.stored, T0)
     password = "tulip orbit 42"
     hasher = Passwords(time_cost=1, memory_cost=1024, parallelism=1)
     accounts.set_password_hash(any_store, clara.id, hasher.hash(password))

@@ -20,7 +20,7 @@ from supple.accounts import tokens
 from supple.accounts.passwords import check_policy, default_passwords
 from supple.core.access import STAFF, Action, Role
 from supple.core.errors import InputError
-from supple.store import access_log, accounts, logins, profiles
+from supple.store import access_log, accounts, api_tokens, invites, profiles
 from supple.store.database import Store
 
 MAX_EMAIL = 320
@@ -98,7 +98,7 @@ def _log(store: Store, now: datetime, what: str, person_id: int | None = None) -
 
 def _invite(store: Store, user: accounts.User, now: datetime, base_url: str) -> Invite:
     token = tokens.new_token()
-    expires = logins.create_invite(store, user.id, token.digest, now)
+    expires = invites.create(store, user.id, token.digest, now)
     return Invite(url=f"{base_url}/invite/{token.value}", expires_at=expires)
 
 
@@ -203,7 +203,7 @@ def create_token(store: Store, *, email: str, label: str | None, now: datetime) 
     if len(name) > MAX_LABEL:
         raise InputError(f"the token's name has {len(name)} characters; at most {MAX_LABEL} fit")
     token = tokens.new_api_token()
-    logins.create_api_token(store, user.id, token.digest, name, now)
+    api_tokens.create(store, user.id, token.digest, name, now)
     _log(store, now, "supple clinic token create", user.person_id)
     return token.value
 
@@ -212,7 +212,7 @@ def revoke_tokens(store: Store, *, email: str, label: str | None, now: datetime)
     """Revoke a user's tokens (only those named ``label`` when given); how many."""
     user = accounts.require_user(store, parse_email(email))
     name = parse_name(label, "token's name")
-    revoked = logins.revoke_api_tokens(store, user.id, now, label=name)
+    revoked = api_tokens.revoke(store, user.id, now, label=name)
     if revoked == 0:
         which = f"named {name!r} " if name else ""
         raise InputError(f"{user.email} has no live token {which}to revoke")

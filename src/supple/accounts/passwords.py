@@ -14,7 +14,7 @@ The common passwords are zxcvbn's list (Dropbox's strength estimator, maintained
 ``zxcvbn``): the most frequent passwords of public breach corpora, ranked, shipped inside the
 package, so the check needs no network and leaks nothing. It loads on first use (~50 ms).
 
-Hashing (V2.4.1, V2.4.2, V2.4.4): Argon2id with OWASP's recommended setting of 19 MiB, 2 passes,
+Hashing (V2.4.1, V2.4.2): Argon2id with OWASP's recommended setting of 19 MiB, 2 passes,
 1 lane, 16-byte random salt: ~30 ms a check on these 2-core machines, where argon2-cffi's own
 default (64 MiB, 3 passes, 4 lanes) took ~400 ms under load, a cost a guesser could turn against
 the server. A stored hash made with other settings verifies and is replaced by one with the

@@ -35,7 +35,7 @@ from supple.core.login_rules import (
     retry_after,
     session_state,
 )
-from supple.store import accounts, logins
+from supple.store import accounts, api_tokens, invites, logins, second_factors, throttle
 from supple.store.accounts import User
 from supple.store.database import Store
 
@@ -69,21 +69,19 @@ class Resolved:
 
 
 def _wait(store: Store, email: str, address: str | None, now: datetime) -> timedelta:
-    account = logins.failures(store, logins.throttle_key("account", email))
+    account = throttle.failures(store, throttle.key_for("account", email))
     waits = [retry_after(account, ACCOUNT_RULE, now)]
     if address:
-        key = logins.throttle_key("address", address)
-        waits.append(retry_after(logins.failures(store, key), ADDRESS_RULE, now))
+        key = throttle.key_for("address", address)
+        waits.append(retry_after(throttle.failures(store, key), ADDRESS_RULE, now))
     return max(waits)
 
 
 def _fail(store: Store, email: str, address: str | None, now: datetime) -> None:
-    logins.record_failure(
-        store, logins.throttle_key("account", email), "account", ACCOUNT_RULE, now
-    )
+    throttle.record_failure(store, throttle.key_for("account", email), "account", ACCOUNT_RULE, now)
     if address:
-        key = logins.throttle_key("address", address)
-        logins.record_failure(store, key, "address", ADDRESS_RULE, now)
+        key = throttle.key_for("address", address)
+        throttle.record_failure(store, key, "address", ADDRESS_RULE, now)
 
 
 def needs_second_factor(user: User, session: logins.LoginSession) -> bool:
@@ -110,7 +108,7 @@ def sign_in(
     if user is None or not verdict.ok:
         _fail(store, email, address, now)
         return SignIn(Outcome.REFUSED)
-    logins.clear_failures(store, logins.throttle_key("account", email))
+    throttle.clear(store, throttle.key_for("account", email))
     if verdict.new_hash is not None:
         accounts.set_password_hash(store, user.id, verdict.new_hash)
     token = tokens.new_token()
@@ -143,19 +141,19 @@ def resolve(store: Store, token: str, now: datetime) -> Resolved | None:
 def resolve_api_token(store: Store, token: str, now: datetime) -> Actor | None:
     """The user behind ``Authorization: Bearer <token>``, or None (unknown, revoked, disabled).
     Its last use is noted at most once a minute."""
-    found = logins.find_api_token(store, tokens.digest(token))
+    found = api_tokens.find(store, tokens.digest(token))
     if found is None or not found[1].active:
         return None
     api_token, user = found
     if api_token.last_used_at is None or now - api_token.last_used_at >= timedelta(minutes=1):
-        logins.touch_api_token(store, api_token.id, now)
+        api_tokens.touch(store, api_token.id, now)
     return Actor(user_id=user.id, role=user.role, person_id=user.person_id, active=True)
 
 
 def begin_enrolment(store: Store, user: User, issuer: str) -> totp.Enrolment:
     """A new TOTP seed for a staff member's first sign-in (or after an admin reset it)."""
     enrolment = totp.enrol(user.email, issuer)
-    accounts.start_totp(store, user.id, enrolment.secret)
+    second_factors.start_totp(store, user.id, enrolment.secret)
     return enrolment
 
 
@@ -168,12 +166,12 @@ def finish_enrolment(
     if user is None or user.totp_secret is None or user.totp_enabled_at is not None:
         return None
     step = totp.verify(user.totp_secret, code, now, user.totp_last_step)
-    if step is None or not accounts.confirm_totp(store, user.id, step, now):
+    if step is None or not second_factors.confirm_totp(store, user.id, step, now):
         _fail(store, user.email, None, now)
         return None
     logins.pass_second_factor(store, resolved.session_id, now)
     codes = recovery.new_codes()
-    accounts.replace_recovery_codes(store, user.id, codes.stored, now)
+    second_factors.replace_recovery_codes(store, user.id, codes.stored, now)
     return codes
 
 
@@ -190,14 +188,14 @@ def second_factor(
     accepted = False
     step = totp.verify(user.totp_secret, code, now, user.totp_last_step)
     if step is not None:
-        accepted = accounts.accept_totp_step(store, user.id, step)
+        accepted = second_factors.accept_totp_step(store, user.id, step)
     else:
-        code_id = recovery.find(code, accounts.unused_recovery_codes(store, user.id))
-        accepted = code_id is not None and accounts.use_recovery_code(store, code_id, now)
+        code_id = recovery.find(code, second_factors.unused_recovery_codes(store, user.id))
+        accepted = code_id is not None and second_factors.use_recovery_code(store, code_id, now)
     if not accepted:
         _fail(store, user.email, address, now)
         return SignIn(Outcome.REFUSED)
-    logins.clear_failures(store, logins.throttle_key("account", user.email))
+    throttle.clear(store, throttle.key_for("account", user.email))
     logins.pass_second_factor(store, resolved.session_id, now)
     return SignIn(Outcome.SIGNED_IN, user=user)
 
@@ -219,12 +217,12 @@ def accept_invite(
     used (once), the hash stored, and any earlier sign-ins of that user ended."""
     passwords = passwords or default_passwords()
     digest = tokens.digest(invite)
-    user = logins.invite_user(store, digest, now)
+    user = invites.user_for(store, digest, now)
     if user is None:
         raise InputError("this invite link is not valid any more; ask the clinic for a new one")
     checked = check_policy(password, email=user.email, name=user.name)
     password_hash = passwords.hash(checked)
-    if logins.use_invite(store, digest, now) != user.id:
+    if invites.use(store, digest, now) != user.id:
         raise InputError("this invite link is not valid any more; ask the clinic for a new one")
     accounts.set_password_hash(store, user.id, password_hash)
     logins.end_sessions(store, user.id, "password_set", now)
