@@ -59,13 +59,8 @@ TITLES = {
 
 
 @pytest.fixture(scope="module")
-def shown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    # Its own database: the default one in the user's data folder is shared with whatever else
-    # runs on the machine (another checkout may have migrated it past this code's head).
-    url = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'supple.db'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SUPPLE_DATABASE_URL", url)
-        result = Supple()("plan", "show", "--json")
+def shown() -> dict[str, object]:
+    result = Supple()("plan", "show", "--json")
     assert result.exit_code == 0, result.output
     data: dict[str, object] = json.loads(result.output)
     return data
