@@ -83,7 +83,7 @@ def test_the_database_refuses_a_client_without_a_person_or_staff_with_one(
 ) -> None:
     from supple.store.clinic_schema import users
 
-    person = profiles.create_person(any_store)
+    person = profiles.create_person(any_store, at=T0)
     rows: list[dict[str, str | int | None]] = [
         dict(email="a@x.org", email_key="a@x.org", role="client", person_id=None),
         dict(email="b@x.org", email_key="b@x.org", role="clinician", person_id=person),
@@ -137,7 +137,7 @@ def test_client_facts_say_who_treats_a_client_and_nothing_about_others(
     assert accounts.caseload(any_store, clara.id) == []
     # Nobody, and a person without a client account, are both "not there".
     assert accounts.client_facts(any_store, 987654) is None
-    assert accounts.client_facts(any_store, profiles.create_person(any_store)) is None
+    assert accounts.client_facts(any_store, profiles.create_person(any_store, at=T0)) is None
 
 
 def test_a_totp_step_is_accepted_once_and_never_an_older_one(any_store: Store) -> None:
