@@ -1,4 +1,4 @@
-"""`supple clinic …` and the operator's use cases behind it (accounts/operations.py)."""
+"""`supple clinic …` and the operator's use cases behind it (services/clinic_accounts.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from supple.accounts import operations, tokens
+from supple.accounts import tokens
 from supple.accounts.passwords import default_passwords
 from supple.core.access import Role
 from supple.core.errors import InputError
+from supple.services import FixedClock, Scope, clinic_accounts
 from supple.store import access_log, accounts, api_tokens, invites, logins
 from supple.store.database import Store, open_store
 from tests.conftest import Supple
@@ -153,12 +154,12 @@ def test_add_with_bad_input_says_what_in_one_line_exits_2_and_adds_no_one(
     clinic: Supple, db_url: str, args: list[str], stdin: str | None, message: str
 ) -> None:
     assert clinic("clinic", "add", "--role", "client", "--email", "b@ex.org").exit_code == 0
-    before = operations.users_json(_store(db_url))
+    before = clinic_accounts.users_json(Scope.operator(_store(db_url)))
     result = clinic("clinic", "add", *args, input=stdin)
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert operations.users_json(_store(db_url)) == before
+    assert clinic_accounts.users_json(Scope.operator(_store(db_url))) == before
 
 
 def test_an_unknown_role_is_refused_by_the_option_itself(clinic: Supple) -> None:
@@ -256,29 +257,30 @@ def test_every_operator_change_is_in_the_access_log(clinic: Supple, db_url: str)
 
 
 def test_the_operations_work_the_same_on_postgresql(any_store: Store) -> None:
-    created = operations.init_clinic(
-        any_store, name="Riverside", admin_email="eve@ex.org", now=T0, base_url="https://c.org"
+    operator = Scope.operator(any_store, FixedClock(T0))
+    created = clinic_accounts.init_clinic(
+        operator, name="Riverside", admin_email="eve@ex.org", base_url="https://c.org"
     )
     assert created.practice.name == "Riverside" and created.admin.role is Role.ADMIN
     assert created.invite.url.startswith("https://c.org/invite/")
     assert created.invite.url.split("/")[-1] not in repr(created.invite)
-    operations.add_user(
-        any_store, role=Role.CLINICIAN, email="clara@ex.org", name=None, now=T0,
+    clinic_accounts.add_user(
+        operator, role=Role.CLINICIAN, email="clara@ex.org", name=None,
         base_url="https://c.org",
     )  # fmt: skip
-    client = operations.add_user(
-        any_store, role=Role.CLIENT, email="anna@ex.org", name="Anna", now=T0,
+    client = clinic_accounts.add_user(
+        operator, role=Role.CLIENT, email="anna@ex.org", name="Anna",
         base_url="https://c.org", clinician_email="clara@ex.org",
     )  # fmt: skip
-    assert [u["clinician_email"] for u in operations.users_json(any_store)["users"]] == [
+    assert [u["clinician_email"] for u in clinic_accounts.users_json(operator)["users"]] == [
         None, None, "clara@ex.org",
     ]  # fmt: skip
-    value = operations.create_token(any_store, email="anna@ex.org", label=None, now=T0)
+    value = clinic_accounts.create_token(operator, email="anna@ex.org", label=None)
     found = api_tokens.find(any_store, tokens.digest(value))
     assert found is not None and found[0].label == "personal token"
-    user, ended = operations.disable(any_store, email="anna@ex.org", now=T0)
+    user, ended = clinic_accounts.disable(operator, email="anna@ex.org")
     assert user.id == client.user.id and ended == 0
     with pytest.raises(InputError, match="already holds a clinic"):
-        operations.init_clinic(
-            any_store, name="Again", admin_email="x@ex.org", now=T0, base_url="https://c.org"
+        clinic_accounts.init_clinic(
+            operator, name="Again", admin_email="x@ex.org", base_url="https://c.org"
         )

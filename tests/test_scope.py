@@ -71,6 +71,14 @@ def test_a_clinician_who_creates_a_person_stays_the_one_who_acts(store: Store) -
     assert clinician.for_created(person).actor == Actor("clinician", 7)
 
 
+def test_the_operator_acts_without_an_account_a_subject_or_a_label(store: Store) -> None:
+    operator = Scope.operator(store, FixedClock(datetime(2026, 12, 1, 8, 0, tzinfo=UTC)))
+    assert operator.actor == Actor("operator", None) and operator.actor.label is None
+    assert operator.subject is None
+    with pytest.raises(NotFound, match="no profile yet"):
+        operator.require_subject()
+
+
 def test_without_a_subject_the_use_cases_answer_no_profile(store: Store) -> None:
     with pytest.raises(NotFound, match="no profile yet"):
         services.record_morning(Scope.local(store, None), date(2026, 11, 3), pain=2, stiffness=2)

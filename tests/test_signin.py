@@ -1,4 +1,4 @@
-"""Signing in and out, second factors, invites, and resolving who asks (accounts/signin.py),
+"""Signing in and out, second factors, invites, and resolving who asks (services/signin.py),
 on SQLite and PostgreSQL, against a fixed clock."""
 
 from __future__ import annotations
@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from supple.accounts import signin, tokens, totp
+from supple.accounts import tokens, totp
 from supple.accounts.passwords import Passwords, WeakPassword
 from supple.core.access import Actor, Role
 from supple.core.errors import InputError
+from supple.services import signin
 from supple.store import accounts, api_tokens, invites, logins, throttle
 from supple.store.database import Store
 

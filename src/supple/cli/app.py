@@ -90,6 +90,19 @@ def open_scope(on: str | None = None) -> Scope:
     return Scope.local(store, local_person(store), clock)
 
 
+def open_operator_scope() -> Scope:
+    """The scope of a ``supple clinic …`` command: the store named by ``--db`` (or
+    ``SUPPLE_DATABASE_URL``, or the default file) and the system clock, with the operator acting:
+    they hold the database, so they have no account and no subject."""
+    from supple.services import Scope
+    from supple.settings import Settings
+    from supple.store.database import open_store
+
+    settings = Settings.from_env()
+    obj = click.get_current_context().find_root().obj or {}
+    return Scope.operator(open_store(obj.get("db_url") or settings.database_url))
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 

@@ -1,35 +1,22 @@
 """`supple clinic …`: the operator's commands for a clinic server (they hold the database, so
-they need no sign-in). Thin: each opens the store and calls one use case of
-``supple.accounts.operations``; invite links and tokens are printed once and never stored."""
+they need no sign-in). Thin: each takes the operator's scope from the CLI's root and calls one
+use case of ``supple.services.clinic_accounts``; invite links and tokens are printed once and
+never stored."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 import click
 
-from supple.cli.app import emit_json, friendly, json_option
-
-if TYPE_CHECKING:
-    from supple.store.database import Store
+from supple.cli.app import emit_json, friendly, json_option, open_operator_scope
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_BASE_URL = "http://localhost:8765"
-
-
-def _store() -> Store:
-    from supple.store.database import open_store
-
-    obj = click.get_current_context().find_root().obj or {}
-    return open_store(obj.get("db_url"))
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def base_url_option(func: F) -> F:
@@ -62,11 +49,11 @@ def init(name: str, admin_email: str, base_url: str) -> None:
 
     Prints a one-time link where the admin sets their password.
     """
-    from supple.accounts import operations
+    from supple.services import clinic_accounts
 
-    store = _store()
-    created = operations.init_clinic(
-        store, name=name, admin_email=admin_email, now=_now(), base_url=base_url
+    scope = open_operator_scope()
+    created = clinic_accounts.init_clinic(
+        scope, name=name, admin_email=admin_email, base_url=base_url
     )
     admin = created.admin.email
     click.echo(f"Created the practice {created.practice.name!r} with {admin} as its admin.")
@@ -101,22 +88,21 @@ def add(
     base_url: str,
 ) -> None:
     """Add an admin, a clinician or a client; prints an invite link unless a password is given."""
-    from supple.accounts import operations
     from supple.core.access import Role
     from supple.core.errors import InputError
+    from supple.services import clinic_accounts
 
     password = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise InputError("--password-stdin found no password on standard input")
-    store = _store()
-    added = operations.add_user(
-        store,
+    scope = open_operator_scope()
+    added = clinic_accounts.add_user(
+        scope,
         role=Role(role),
         email=email,
         name=name,
-        now=_now(),
         base_url=base_url,
         clinician_email=clinician_email,
         password=password,
@@ -136,10 +122,10 @@ def add(
 @friendly
 def users(as_json: bool) -> None:
     """Every user: email, name, role, client id, clinician, and whether active."""
-    from supple.accounts import operations
+    from supple.services import clinic_accounts
 
-    store = _store()
-    data = operations.users_json(store)
+    scope = open_operator_scope()
+    data = clinic_accounts.users_json(scope)
     if as_json:
         emit_json(data)
         return
@@ -164,10 +150,10 @@ def users(as_json: bool) -> None:
 @friendly
 def disable(email: str) -> None:
     """Disable a user and end all their sign-ins at once."""
-    from supple.accounts import operations
+    from supple.services import clinic_accounts
 
-    store = _store()
-    user, ended = operations.disable(store, email=email, now=_now())
+    scope = open_operator_scope()
+    user, ended = clinic_accounts.disable(scope, email=email)
     plural = "" if ended == 1 else "s"
     click.echo(f"Disabled {user.email}; ended {ended} sign-in{plural}.")
 
@@ -183,10 +169,10 @@ def token() -> None:
 @friendly
 def token_create(email: str, label: str | None) -> None:
     """Make a personal API token and print it once (only its hash is kept)."""
-    from supple.accounts import operations
+    from supple.services import clinic_accounts
 
-    store = _store()
-    value = operations.create_token(store, email=email, label=label, now=_now())
+    scope = open_operator_scope()
+    value = clinic_accounts.create_token(scope, email=email, label=label)
     click.echo(value)
     click.echo("Copy it now: Supple keeps only its hash and cannot show it again.", err=True)
 
@@ -197,10 +183,10 @@ def token_create(email: str, label: str | None) -> None:
 @friendly
 def token_revoke(email: str, label: str | None) -> None:
     """Revoke a user's API tokens (all of them, or those with one name)."""
-    from supple.accounts import operations
+    from supple.services import clinic_accounts
 
-    store = _store()
-    revoked = operations.revoke_tokens(store, email=email, label=label, now=_now())
+    scope = open_operator_scope()
+    revoked = clinic_accounts.revoke_tokens(scope, email=email, label=label)
     plural = "" if revoked == 1 else "s"
     click.echo(f"Revoked {revoked} token{plural} of {email.strip()}.")
 

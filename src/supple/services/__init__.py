@@ -16,9 +16,12 @@ Modules import one way only, each from those above it::
     sessions       guided sessions: start, record, resume, close, history
     records        every record of the subject, out and back in (backups)
     freshness      the stamp today's cached answer is keyed by (the web app's)
+    clinic_accounts  the operator's clinic: the practice, users, disabling, API tokens
+    signin         signing in and out, second factors, invites, who a cookie or token is
 
-The last three are imported by name (``from supple.services import sessions``) and not loaded
-here, so a terminal command that needs none of them never pays for them.
+The last five are imported by name (``from supple.services import sessions``) and not loaded
+here, so a terminal command that needs none of them never pays for them (the last two pull in
+the password hashing and TOTP libraries).
 
 Adapters parse input and render output; every rule in between lives here or in the core, once.
 The rules themselves (``supple.core``) never see a store or a clock.

@@ -2,9 +2,10 @@
 
 A scope is built at the edges only (the CLI's root and the web app's dependencies) and passed
 explicitly to every use case, which never changes it. ``actor`` is who acts (today the local
-person; in a clinic a client, a clinician or an admin); ``subject`` is whose records are read
-and written. The clock is injected so that no use case reads the wall clock: ``--date``,
-``SUPPLE_TODAY`` and tests pin the day through ``PinnedDay`` or ``FixedClock``.
+person; in a clinic a client, a clinician or an admin, or the operator at the server's
+terminal); ``subject`` is whose records are read and written. The clock is injected so that no
+use case reads the wall clock: ``--date``, ``SUPPLE_TODAY`` and tests pin the day through
+``PinnedDay`` or ``FixedClock``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ NO_PROFILE = (
     "no profile yet: run `supple init` to create one (it asks a few safety questions first)"
 )
 
-Role = Literal["person", "clinician", "admin"]
+Role = Literal["person", "clinician", "admin", "operator"]
 
 
 class Clock(Protocol):
@@ -80,7 +81,7 @@ class FixedClock:
 @dataclass(frozen=True)
 class Actor:
     """Who acts: a role and the id it is known by (None: a local visitor before any person
-    exists)."""
+    exists, or the operator of a clinic server, who holds the database and has no account)."""
 
     role: Role
     id: int | None
@@ -104,6 +105,12 @@ class Scope:
     def local(cls, store: Store, person: int | None, clock: Clock | None = None) -> Scope:
         """A person acting for themself (the personal install: the CLI and ``supple serve``)."""
         return cls(store, Actor("person", person), person, clock or SystemClock())
+
+    @classmethod
+    def operator(cls, store: Store, clock: Clock | None = None) -> Scope:
+        """The operator running ``supple clinic …`` on the server: no account, no subject (each
+        command names the users it changes), and writes recorded with no actor."""
+        return cls(store, Actor("operator", None), None, clock or SystemClock())
 
     def require_subject(self) -> int:
         """The subject's id; before anyone exists, the "no profile yet" answer."""

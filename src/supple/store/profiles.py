@@ -21,6 +21,13 @@ def local_person(store: Store) -> int | None:
         return conn.execute(sa.select(sa.func.min(people.c.id))).scalar()
 
 
+def holds_people(store: Store) -> bool:
+    """Whether any person is on record: a clinic is created only in a database without one
+    (personal data is never folded into a practice). Picks no one."""
+    with store.read() as conn:
+        return conn.execute(sa.select(people.c.id).limit(1)).first() is not None
+
+
 def create_person(store: Store, *, at: datetime, name: str | None = None) -> int:
     with store.write() as conn:
         result = conn.execute(people.insert().values(name=name, created_at=at))

@@ -1,13 +1,11 @@
 """The operator's use cases for a clinic (``supple clinic …``): create the practice, add users,
 list them, disable one, give out and take back personal API tokens.
 
-Each takes the store and the moment explicitly and returns plain data for the face to print;
-none prints. Secrets (invite links, API tokens) are returned once, to be shown once, and only
-their hashes are stored. Every change is appended to the access log with no actor (the
-operator, who holds the database anyway) and the command that made it.
-
-This module stands outside ``services`` only until the Scope refactor (issue 11) lands; it then
-moves there unchanged in spirit.
+Each takes the operator's ``Scope`` (``Scope.operator``: the store and the clock, no account,
+no subject) and returns plain data for the face to print; none prints. Secrets (invite links,
+API tokens) are returned once, to be shown once, and only their hashes are stored. Every change
+is appended to the access log with no actor (the operator, who holds the database anyway) and
+the command that made it.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ from supple.accounts import tokens
 from supple.accounts.passwords import check_policy, default_passwords
 from supple.core.access import STAFF, Action, Role
 from supple.core.errors import InputError
+from supple.services.scope import Scope
 from supple.store import access_log, accounts, api_tokens, invites, profiles
 from supple.store.database import Store
 
@@ -102,18 +101,17 @@ def _invite(store: Store, user: accounts.User, now: datetime, base_url: str) -> 
     return Invite(url=f"{base_url}/invite/{token.value}", expires_at=expires)
 
 
-def init_clinic(
-    store: Store, *, name: str, admin_email: str, now: datetime, base_url: str
-) -> Created:
+def init_clinic(scope: Scope, *, name: str, admin_email: str, base_url: str) -> Created:
     """Create the practice and its first admin in an empty database; the admin sets their
     password through the returned link."""
+    store, now = scope.store, scope.clock.now()
     practice_name = parse_name(name, "practice's name")
     email = parse_email(admin_email)
     base = parse_base_url(base_url)
     assert practice_name is not None
     if accounts.get_practice(store) is not None or accounts.has_users(store):
         raise InputError("this database already holds a clinic; use `supple clinic add`")
-    if profiles.local_person(store) is not None:
+    if profiles.holds_people(store):
         raise InputError(
             "this database already holds a person's data (personal mode); "
             "create the clinic in a new, empty database"
@@ -125,18 +123,18 @@ def init_clinic(
 
 
 def add_user(
-    store: Store,
+    scope: Scope,
     *,
     role: Role,
     email: str,
     name: str | None,
-    now: datetime,
     base_url: str,
     clinician_email: str | None = None,
     password: str | None = None,
 ) -> Added:
     """Add a user. A client may be put on a clinician's caseload at once. With a password (it
     must meet the policy) the user can sign in straight away; without, they get an invite."""
+    store, now = scope.store, scope.clock.now()
     address = parse_email(email)
     display = parse_name(name)
     base = parse_base_url(base_url)
@@ -165,7 +163,7 @@ def add_user(
     return Added(user, invite)
 
 
-def users_json(store: Store) -> dict[str, Any]:
+def users_json(scope: Scope) -> dict[str, Any]:
     """``{"users": [{"email", "name", "role", "client_id", "clinician_email", "active"}]}``
     (``client_id`` and ``clinician_email`` are null for staff and for an unassigned client)."""
     return {
@@ -178,14 +176,15 @@ def users_json(store: Store) -> dict[str, Any]:
                 "clinician_email": u.clinician_emails[0] if u.clinician_emails else None,
                 "active": u.active,
             }
-            for u in accounts.list_users(store)
+            for u in accounts.list_users(scope.store)
         ]
     }
 
 
-def disable(store: Store, *, email: str, now: datetime) -> tuple[accounts.User, int]:
+def disable(scope: Scope, *, email: str) -> tuple[accounts.User, int]:
     """Disable a user and end every sign-in of theirs: the user, and how many sign-ins ended.
     Their API tokens stay on record but open nothing while the user is disabled."""
+    store, now = scope.store, scope.clock.now()
     user = accounts.require_user(store, parse_email(email))
     if not user.active:
         raise InputError(f"{user.email} is already disabled")
@@ -194,8 +193,9 @@ def disable(store: Store, *, email: str, now: datetime) -> tuple[accounts.User, 
     return user, ended
 
 
-def create_token(store: Store, *, email: str, label: str | None, now: datetime) -> str:
+def create_token(scope: Scope, *, email: str, label: str | None) -> str:
     """A new personal API token for an active user: its value, to be shown once."""
+    store, now = scope.store, scope.clock.now()
     user = accounts.require_user(store, parse_email(email))
     if not user.active:
         raise InputError(f"{user.email} is disabled; enable them before giving out a token")
@@ -208,8 +208,9 @@ def create_token(store: Store, *, email: str, label: str | None, now: datetime) 
     return token.value
 
 
-def revoke_tokens(store: Store, *, email: str, label: str | None, now: datetime) -> int:
+def revoke_tokens(scope: Scope, *, email: str, label: str | None) -> int:
     """Revoke a user's tokens (only those named ``label`` when given); how many."""
+    store, now = scope.store, scope.clock.now()
     user = accounts.require_user(store, parse_email(email))
     name = parse_name(label, "token's name")
     revoked = api_tokens.revoke(store, user.id, now, label=name)

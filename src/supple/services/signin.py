@@ -1,5 +1,7 @@
 """Signing in and out, and knowing who is asking: the use cases the clinic's login pages, its
-request guard and its API will call. Each takes the store and ``now``; none touches the web.
+request guard and its API will call. Each takes the store and ``now`` explicitly rather than a
+``Scope``: until a sign-in is resolved there is no actor to scope by, and resolving one is what
+these do. None touches the web.
 
 Signing in (OWASP ASVS 4.0.3 V2.2.1, V3.2.1):
 
