@@ -94,7 +94,7 @@ def seed(ctx: Scope) -> None:
             ctx.store, person, "week", START + timedelta(days=offset), {"pain": pain, "psfs": psfs}
         )
     with ctx.store.write() as conn:
-        for question, answer in (("saddle-numbness", False), ("fall-or-injury", True)):
+        for question, answer in (("saddle-numbness", False), ("injury", True)):
             conn.execute(
                 screen_answers.insert().values(
                     person_id=person,

@@ -507,3 +507,32 @@ def test_a_scripted_four_week_month_gives_the_expected_doses() -> None:
         "3",
         "5",
     ]
+
+
+def test_a_far_date_replays_only_the_days_near_the_records(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from supple.core import adapt as module
+
+    replayed: list[date] = []
+    original = module._Replay.morning
+
+    def counting(self: module._Replay, day: date) -> None:
+        replayed.append(day)
+        original(self, day)
+
+    monkeypatch.setattr(module._Replay, "morning", counting)
+    h = easy(*range(2, 16))
+    near = adapt(DAILY, START, h, d(60))
+    days_near = list(replayed)
+    replayed.clear()
+    far_away = adapt(DAILY, START, h, d(2000))
+    assert far_away.steps == near.steps and far_away.changes == near.changes
+    assert replayed == days_near and len(replayed) < 45  # records end on day 15
+
+
+def test_a_progression_held_by_the_weekly_limit_goes_ahead_after_a_long_gap() -> None:
+    solo = program_every_day(Prescription("bird-dog", BIRD_DOG))
+    h = easy(*range(2, 16), 200, 201)
+    steps = [adapt(solo, START, h, d(k)).steps["bird-dog"] for k in (40, 199, 202, 900)]
+    assert steps[0] == steps[1] and steps[2] == steps[3] == steps[1] + 1

@@ -94,7 +94,7 @@ def test_the_backup_holds_every_kind_of_record(source: Scope) -> None:
     assert change["from"] == "2026-11-05" and change["steps_after"] == -1
     assert "Side-Lying Clamshells" in change["text"]
     answers = {a["question_id"]: a["answer"] for a in data["screen_answers"]}
-    assert answers == {"fall-or-injury": True, "saddle-numbness": False}
+    assert answers == {"injury": True, "saddle-numbness": False}
     assert data["clearances"] == [
         {"cleared_on": "2026-11-02", "recorded_at": "2026-11-02T06:10:00+00:00"}
     ]
@@ -294,3 +294,86 @@ def test_an_empty_history_gives_a_csv_with_only_its_header(started: Supple, what
 def test_exporting_before_a_profile_exists_asks_for_one(supple: Supple) -> None:
     result = supple("export", "json")
     assert result.exit_code == 2 and "supple init" in result.output
+
+
+def _checkin_value(index: int, key: str, value: Any) -> Callable[[dict[str, Any]], Any]:
+    return lambda d: d["checkins"][index]["values"].update({key: value})
+
+
+BAD_VALUES: list[tuple[str, Callable[[dict[str, Any]], Any], str]] = [
+    ("pain as a word", _checkin_value(3, "pain", "high"), "values.pain must be a whole number"),
+    ("pain not a number", _checkin_value(3, "pain", float("nan")), "from 0 to 10, got nan"),
+    ("pain of 99", _checkin_value(3, "pain", 99), "from 0 to 10, got 99"),
+    ("pain of -5", _checkin_value(3, "pain", -5), "from 0 to 10, got -5"),
+    ("pain of 2.5", _checkin_value(3, "pain", 2.5), "from 0 to 10, got 2.5"),
+    (
+        "unknown kind",
+        lambda d: d["checkins"][0].update(kind="evening"),
+        "checkins[0].kind: 'evening' is not a kind of check-in",
+    ),
+    (
+        "step index 99999",
+        lambda d: d["sessions"][0]["events"][0].update(step_index=99999),
+        "sessions[0].events[0].step_index: 99999 is not a step of the session",
+    ),
+    (
+        "unknown question id",
+        lambda d: d["screen_answers"][0].update(question_id="likes_cats"),
+        "screen_answers[0].question_id: 'likes_cats' is not a safety question",
+    ),
+    (
+        "a date far away",
+        lambda d: d["checkins"][0].update(on_date="9999-12-31"),
+        "checkins[0].on_date 9999-12-31 is outside the dates Supple works with",
+    ),
+    (
+        "a start in year 1",
+        lambda d: d["profile"].update(start_date="0001-01-01"),
+        "profile.start_date 0001-01-01 is too far from today",
+    ),
+    (
+        "a NUL in a note",
+        lambda d: d["sessions"][0].update(stopped_reason="pain\u0000"),
+        "sessions[0].stopped_reason contains the control character U+0000",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "spoil", "message"), BAD_VALUES, ids=[b[0] for b in BAD_VALUES])
+def test_a_bad_value_in_an_import_is_named_and_nothing_is_written(
+    source: Scope,
+    any_store: Store,
+    name: str,
+    spoil: Callable[[dict[str, Any]], Any],
+    message: str,
+) -> None:
+    data = backup.export_data(fixed(source))
+    spoil(data)
+    target = local_scope(any_store)
+    with pytest.raises(InputError) as refused:
+        backup.import_data(target, json.dumps(data), "bad.json")
+    lines = str(refused.value).splitlines()
+    assert any(line.startswith("bad.json: ") and message in line for line in lines), lines
+    assert lines[-1] == "Nothing was imported."
+    assert rows.is_empty(any_store)
+
+
+def test_every_bad_value_of_an_import_is_listed_at_once(
+    source: Scope, supple: Supple, tmp_path: Path, db_url: str
+) -> None:
+    data = backup.export_data(fixed(source))
+    mornings = [i for i, c in enumerate(data["checkins"]) if c["kind"] == "morning"]
+    data["checkins"][mornings[0]]["values"]["pain"] = 99
+    data["checkins"][mornings[1]]["values"]["pain"] = "high"
+    data["sessions"][1]["events"][0]["step_index"] = 99999
+    file = tmp_path / "many.json"
+    file.write_text(json.dumps(data))
+    result = supple("import", str(file))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    first, second = (f"{file}: checkins[{i}].values.pain" for i in mornings[:2])
+    assert f"{first} must be a whole number from 0 to 10, got 99" in result.output
+    assert f"{second} must be a whole number from 0 to 10, got 'high'" in result.output
+    assert "sessions[1].events[0].step_index: 99999 is not a step" in result.output
+    store = open_store(db_url)
+    assert rows.is_empty(store)
+    store.dispose()

@@ -166,7 +166,7 @@ def test_without_the_flag_there_are_no_movement_breaks(supple: Supple, tmp_path:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--weeks", "0"), "--weeks must be from 1 to 104"),
+        (("--weeks", "0"), "--weeks must be from 1 to 52"),
         (("--alarm-minutes", "-5"), "0 to 1440 minutes"),
         (("--from", "2026-13-01"), "--from '2026-13-01' is not a date"),
         (("--movement-breaks", "--break-hours", "17:00-09:00"), "ends before it starts"),

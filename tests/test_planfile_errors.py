@@ -120,6 +120,46 @@ CASES: list[tuple[str, str, list[str]]] = [
         ["4:5: day: missing required key 'title'"],
     ),
     (
+        "minutes beyond three hours",
+        HEAD + "      - {exercise: foam-rolling, minutes: 100000}\n",
+        ["8:43: day 1 item 1 (foam-rolling) minutes must be a number up to 180, got 100000"],
+    ),
+    (
+        "minutes_max beyond three hours",
+        HEAD + "      - {exercise: foam-rolling, minutes: 20, minutes_max: 181}\n",
+        ["8:60: day 1 item 1 (foam-rolling) minutes_max must be a number up to 180, got 181"],
+    ),
+    (
+        "minutes not a number",
+        HEAD + "      - {exercise: foam-rolling, minutes: .nan}\n",
+        ["8:43: day 1 item 1 (foam-rolling) minutes must be a number up to 180, got .nan"],
+    ),
+    (
+        "minutes infinite",
+        HEAD + "      - {exercise: foam-rolling, minutes: .inf}\n",
+        ["8:43: day 1 item 1 (foam-rolling) minutes must be a number up to 180, got .inf"],
+    ),
+    (
+        "sets beyond twenty",
+        HEAD + "      - {exercise: bird-dog, sets: 21, reps: 10}\n",
+        ["8:36: day 1 item 1 (bird-dog) sets must be from 1 to 20, got 21"],
+    ),
+    (
+        "reps beyond two hundred",
+        HEAD + "      - {exercise: bird-dog, reps: 201}\n",
+        ["8:36: day 1 item 1 (bird-dog) reps must be from 1 to 200, got 201"],
+    ),
+    (
+        "hold beyond an hour",
+        HEAD + "      - {exercise: bird-dog, hold_seconds: 3601}\n",
+        ["8:44: day 1 item 1 (bird-dog) hold_seconds must be from 1 to 3600, got 3601"],
+    ),
+    (
+        "a terminal escape in the notes",
+        HEAD + '      - {exercise: bird-dog, reps: 10, notes: "\\e[2Jgone"}\n',
+        ["8:47: day 1 item 1 (bird-dog) notes contains the control character U+001B"],
+    ),
+    (
         "several problems are all reported",
         HEAD + "      - {exercise: nope, reps: 10}\n      - {exercise: bird-dog, reps: 0}\n",
         [

@@ -295,7 +295,10 @@ def test_serve_reads_the_same_settings_as_every_command(
     import uvicorn
 
     served: list[object] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    # serve runs uvicorn's Server itself (with an exit deadline), so its run is what is held
+    monkeypatch.setattr(
+        uvicorn.Server, "run", lambda self, sockets=None: served.append(self.config.app)
+    )
     monkeypatch.setenv("SUPPLE_TODAY", "2026-11-10")
     assert supple("serve").exit_code == 0
     (app,) = served

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from supple.core import limits
 from supple.core.errors import PlanError, Problem
 from supple.core.plan import (
     CATEGORIES,
@@ -33,6 +35,7 @@ from supple.core.plan import (
 
 FORMAT = 1
 CYCLE_DAYS = 7
+MAX_MINUTES = 180  # a timed block (minutes, minutes_max) lasts at most three hours
 TARGETS = (
     "hip flexors",
     "glutes",
@@ -110,7 +113,7 @@ class _Checker:
         if not (isinstance(node, yaml.ScalarNode) and node.tag == _INT):
             self.fail(node, f"{what} must be a whole number, got {_show(node)}")
             return None
-        value = int(node.value)
+        value = int(yaml.SafeLoader("").construct_yaml_int(node))  # 1_000, 0x10, 1:30
         if value < low or (high is not None and value > high):
             bound = (
                 f"from {low} to {high}"
@@ -121,11 +124,15 @@ class _Checker:
             return None
         return value
 
-    def number(self, node: yaml.Node, what: str) -> float | None:
+    def number(self, node: yaml.Node, what: str, *, high: float = math.inf) -> float | None:
         if not (isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT)):
             self.fail(node, f"{what} must be a number, got {_show(node)}")
             return None
-        value = float(node.value)
+        value = float(yaml.SafeLoader("").construct_yaml_float(node))  # 1_000, .inf, .nan
+        if not math.isfinite(value) or value > high:
+            bound = f"up to {high:g}" if math.isfinite(high) else "that is finite"
+            self.fail(node, f"{what} must be a number {bound}, got {node.value}")
+            return None
         if value <= 0:
             self.fail(node, f"{what} must be more than zero, got {node.value}")
             return None
@@ -136,6 +143,10 @@ class _Checker:
             return None
         if not (isinstance(node, yaml.ScalarNode) and node.tag == _STR) or not node.value.strip():
             self.fail(node, f"{what} must be non-empty text, got {_show(node)}")
+            return None
+        problem = limits.text_problem(str(node.value), limit=None)
+        if problem:
+            self.fail(node, f"{what} {problem}")
             return None
         return str(node.value).strip()
 
@@ -455,8 +466,8 @@ def _item(
     sets = opt("sets", lambda n, w: check.integer(n, w, high=20))
     reps = opt("reps", lambda n, w: check.integer(n, w, high=200))
     hold = opt("hold_seconds", lambda n, w: check.integer(n, w, high=3600))
-    minutes = opt("minutes", check.number)
-    minutes_max = opt("minutes_max", check.number)
+    minutes = opt("minutes", lambda n, w: check.number(n, w, high=MAX_MINUTES))
+    minutes_max = opt("minutes_max", lambda n, w: check.number(n, w, high=MAX_MINUTES))
     per = opt("per", lambda n, w: check.choice(n, w, ("side", "leg")))
     notes = opt("notes", lambda n, w: check.text(n, w, nullable=True))
     given = [k for k in ("reps", "hold_seconds", "minutes") if k in fields]

@@ -45,7 +45,9 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
 
 
 def fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    from supple.cli.terminal_text import clean
+
+    click.echo(f"error: {clean(message)}", err=True)
     sys.exit(2)
 
 
@@ -57,8 +59,10 @@ def friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PlanError as exc:
+            from supple.cli.terminal_text import clean
+
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                click.echo(clean(str(problem)), err=True)
             sys.exit(2)
         except SuppleError as exc:
             fail(str(exc))

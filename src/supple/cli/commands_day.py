@@ -49,6 +49,13 @@ def today(on: str | None, minutes: str | None, without: str | None, as_json: boo
         return
     if ask_morning:
         render_wellbeing.morning_prompt()
+    from supple.services import sessions
+
+    if sessions.after_checkin_due(scope, when) is not None:
+        click.echo(
+            "Your session ended before its after-session check-in: `supple start` asks it, or "
+            f"`supple checkin session --after-pain N --rpe N --date {when.isoformat()}`."
+        )
     render.day(plan, fitted)
 
 

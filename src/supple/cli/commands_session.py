@@ -72,14 +72,13 @@ def start(
     """
     from supple import services
     from supple.cli.play import Runner
-    from supple.core.errors import InputError
+    from supple.core import limits
     from supple.core.fit import parse_choices
     from supple.core.outcomes import check_scale
     from supple.core.pain import STOP_ADVICE
     from supple.services import sessions
 
-    if speed <= 0 or speed > 10_000:
-        raise InputError(f"--speed must be above 0 and at most 10000, got {speed:g}")
+    limits.check_speed(speed)
     flags = {"--before-pain": before_pain, "--before-stiffness": before_stiffness}
     flags |= {"--after-pain": after_pain, "--rpe": rpe}
     for flag, value in flags.items():
@@ -92,6 +91,12 @@ def start(
     scope = open_scope(on)
     when = services.today(scope)
     session = sessions.find_unfinished(scope, when, day)
+    if _offer_after_checkin(scope, when, interactive, after_pain, rpe) and resume:
+        if session is not None and session.resume_point is None:
+            sessions.finish(scope, session.id)
+        if session is None or session.resume_point is None:
+            click.echo(f"Nothing left to resume on {when.isoformat()}: that session is complete.")
+            return
     if session is not None and session.resume_point is None:
         sessions.finish(scope, session.id)
         session = None
@@ -145,6 +150,28 @@ def _fit_notes(fitted: Fitted) -> None:
         click.echo(summary)
     for change in fitted.changes:
         click.echo(f"  · {change.reason}")
+
+
+def _offer_after_checkin(
+    scope: Scope, on: date, ask: bool, pain: int | None, rpe: int | None
+) -> bool:
+    """Ask the after-session check-in of a session that ended without it (the player was
+    closed right after the last step); True when one was due."""
+    from supple.services import sessions
+
+    due = sessions.after_checkin_due(scope, on)
+    if due is None:
+        return False
+    click.echo(
+        f"Your day {due.day} session of {on.isoformat()} ended before its after-session check-in."
+    )
+    _SessionCheckin(scope, on, ask=ask).after(pain, rpe)
+    if sessions.after_checkin_due(scope, on) is not None:
+        click.echo(
+            "It is still due: `supple checkin session --after-pain N --rpe N "
+            f"--date {on.isoformat()}` gives it."
+        )
+    return True
 
 
 class _SessionCheckin:
@@ -206,9 +233,9 @@ def _farewell(runner: Runner, advice: str) -> None:
     done = len(player.completed)
     total = len(player.timeline.steps)
     if runner.stopped_for_pain:
-        from rich.console import Console
+        from supple.cli import terminal_text
 
-        console = Console(highlight=False)
+        console = terminal_text.console()
         console.print("Session stopped.", style="bold")
         console.print(advice)
     elif player.status == "finished":
@@ -234,9 +261,9 @@ def history(as_json: bool) -> None:
     if as_json:
         emit_json({"sessions": rows})
         return
-    from rich.console import Console
     from rich.table import Table
 
+    from supple.cli import terminal_text
     from supple.core.fit import stored_line
 
     if not rows:
@@ -268,7 +295,7 @@ def history(as_json: bool) -> None:
             exercises,
             hurt or "—",
         )
-    console = Console(highlight=False)
+    console = terminal_text.console()
     console.print(table)
     for row in rows:
         if row.get("fit"):

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from types import FrameType
+from typing import Any
+
 import click
 
 from supple.cli.app import friendly
+
+SHUTDOWN_SECONDS = 1  # running requests get up to this long once asked to stop ...
+EXIT_DEADLINE = 1.0  # ... but the process ends this long after the signal, whatever runs
 
 
 @click.command()
@@ -18,7 +26,6 @@ from supple.cli.app import friendly
 @friendly
 def serve(ctx: click.Context, host: str, port: int, db_url: str | None, open_browser: bool) -> None:
     """Run Supple in your browser: today, the guided player, check-ins and progress."""
-    import threading
     import webbrowser
     from dataclasses import replace
 
@@ -35,7 +42,34 @@ def serve(ctx: click.Context, host: str, port: int, db_url: str | None, open_bro
     click.echo(f"Data: {app.state.store.safe_url}")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(address,)).start()
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+    )
+    _server_class(uvicorn.Server)(config).run()
+
+
+def _server_class(base: type[Any]) -> type[Any]:
+    """uvicorn's server, with a deadline on the way out.
+
+    On SIGTERM or Ctrl+C uvicorn stops accepting, gives running requests ``SHUTDOWN_SECONDS``
+    and cancels them; but a request computing in a worker thread cannot be cancelled, and the
+    interpreter would wait for it. The deadline ends the process regardless, so the server is
+    gone within two seconds whatever it was doing (every write is committed or not at all).
+    """
+
+    class Server(base):  # type: ignore[misc]
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            super().handle_exit(sig, frame)
+            deadline = threading.Timer(EXIT_DEADLINE, os._exit, args=(0,))
+            deadline.daemon = True
+            deadline.start()
+
+    return Server
 
 
 def register(group: click.Group) -> None:

@@ -213,10 +213,11 @@ class Runner:
             self.handle(self.player.tick())
 
     def run_interactive(self) -> None:
-        from rich.console import Console
         from rich.live import Live
 
-        console = Console(highlight=False)
+        from supple.cli import terminal_text
+
+        console = terminal_text.console()
         with Keys() as keys, Live(console=console, screen=True, auto_refresh=False) as live:
             self.handle(self.player.start())
             try:

@@ -16,6 +16,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from supple.cli import terminal_text
 from supple.core.player import Player
 from supple.core.timeline import Step
 
@@ -159,27 +160,27 @@ def screen(player: Player, notes: Notes) -> RenderableType:
     parts: list[RenderableType] = [
         head,
         Text(label, style="bold red" if player.status != "running" else KIND_STYLE[step.kind]),
-        Text(name, style="bold reverse"),
+        terminal_text.text(name, style="bold reverse"),
         Text(""),
         big(figure),
-        Text(caption, style="dim"),
-        Text(set_line, style="bold"),
+        terminal_text.text(caption, style="dim"),
+        terminal_text.text(set_line, style="bold"),
         Text(""),
-        Text(step.cue_start, style="italic"),
+        terminal_text.text(step.cue_start, style="italic"),
         Text(""),
-        Text.assemble(("Coming up: ", "bold"), next_up),
+        Text.assemble(("Coming up: ", "bold"), terminal_text.clean(next_up)),
         progress,
     ]
     if notes.rating_for:
         parts.append(
             Text(
-                f"How much did {notes.rating_for} hurt? Press 0 (not at all) to 9 "
-                "(9 or worse), or Enter to skip.",
+                f"How much did {terminal_text.clean(notes.rating_for)} hurt? Press 0 (not at "
+                "all) to 9 (9 or worse), or Enter to skip.",
                 style="bold yellow",
             )
         )
     if notes.message:
-        parts.append(Text(notes.message, style="yellow"))
+        parts.append(terminal_text.text(notes.message, style="yellow"))
     keys = Table.grid(padding=(0, 2))
     keys.add_row(
         "space pause",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from supple.cli import terminal_text
 from supple.core.day_plan import DayPlan
 from supple.core.plan import Exercise, Program
 from supple.core.profile import Profile
@@ -19,7 +20,7 @@ from supple.core.wording import duration
 if TYPE_CHECKING:
     from supple.core.fit import Fitted
 
-console = Console(highlight=False)
+console = terminal_text.console()
 
 
 minutes = duration

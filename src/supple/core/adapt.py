@@ -13,6 +13,7 @@ changes any more, and the person is told so.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,6 +36,7 @@ WEEK_RISE = 1.0  # rule 4: a weekly average at least 1 point above the week befo
 PAUSE_DAYS = 7
 WEEKLY_CAP = 1.2  # total weekly work time may rise by at most 20 %
 RECENT_DAYS = 7  # a change back to the plan's dose is still explained for a week
+QUIET_DAYS = 21  # after three weeks without records or moves, later empty days change nothing
 
 
 # --- the history ------------------------------------------------------------------------------
@@ -319,6 +321,25 @@ class _Replay:
     earned: dict[str, list[date]] = field(default_factory=dict)  # rule 5 streaks
     waiting: dict[str, str] = field(default_factory=dict)  # progressions held by the 20 % cap
     in_force: dict[date, dict[str, int]] = field(default_factory=dict)
+    _forced: list[date] = field(default_factory=list)  # the keys of in_force, in order
+    _rated: dict[date, dict[str, Rating]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for (day, exercise_id), rating in self.history.ratings.items():
+            self._rated.setdefault(day, {})[exercise_id] = rating
+
+    def steps_on(self, day: date) -> Mapping[str, int]:
+        """The steps in force on ``day``: a day the replay skipped keeps the last ones set."""
+        found = self.in_force.get(day)
+        if found is not None:
+            return found
+        at = bisect.bisect_right(self._forced, day)
+        return self.in_force[self._forced[at - 1]] if at else {}
+
+    def force(self, day: date) -> None:
+        self.in_force[day] = dict(self.steps)
+        if not self._forced or self._forced[-1] < day:
+            self._forced.append(day)
 
     def plans_of(self, exercise_id: str) -> list[Dose]:
         return [
@@ -379,12 +400,12 @@ class _Replay:
         week_start = effective - timedelta(days=(effective - self.start).days % 7)
         trial = {**self.steps, exercise_id: self.steps.get(exercise_id, 0) + 1}
         this_week = sum(
-            self.day_work(d, self.in_force[d] if d < effective else trial)
+            self.day_work(d, self.steps_on(d) if d < effective else trial)
             for d in _days(week_start, week_start + timedelta(days=6))
         )
         if week_start > self.start:
             previous = sum(
-                self.day_work(d, self.in_force[d])
+                self.day_work(d, self.steps_on(d))
                 for d in _days(week_start - timedelta(days=7), week_start - timedelta(days=1))
             )
             if this_week > previous * WEEKLY_CAP:
@@ -442,7 +463,7 @@ class _Replay:
     def session(self, day: date) -> None:
         """Rules 1, 2 and 5 for the exercises rated or done on ``day``."""
         said = when(day, self.today)
-        rated = {ex: r for (d, ex), r in self.history.ratings.items() if d == day}
+        rated = self._rated.get(day, {})
         regressed: set[str] = set()
         for exercise_id, rating in sorted(rated.items()):
             if not rating.too_much:
@@ -531,13 +552,45 @@ class _Replay:
                 )
 
     def run(self) -> None:
-        self.in_force[self.start] = {}
-        for day in _days(self.start, self.today - timedelta(days=1)):
+        """Replay every day that can change something, and jump over the quiet stretches.
+
+        A day without records changes nothing once three weeks have passed with no record, no
+        move and no pause: rule 4 only looks back two weeks, and a progression held by the
+        20 % limit has by then been tried on each weekday with the same doses in force, so it
+        would fail again on every later day. The cost grows with the days that hold records,
+        not with the distance to ``today``.
+        """
+        self.force(self.start)
+        busy = sorted(
+            {d for d in self.history.mornings}
+            | {d for d, _ in self.history.ratings}
+            | set(self.history.efforts)
+            | set(self.history.done)
+        )
+        last = self.today - timedelta(days=1)
+        day, quiet_since = self.start, self.start
+        while day <= last:
+            before = (dict(self.steps), len(self.changes), len(self.pauses))
             self.retry_waiting(day)
             self.morning(day)
             self.session(day)
             self.week_end(day)
-            self.in_force[day + timedelta(days=1)] = dict(self.steps)
+            nxt = day + timedelta(days=1)
+            self.force(nxt)
+            eventful = (
+                day in self.history.mornings
+                or day in self._rated
+                or day in self.history.done
+                or before != (self.steps, len(self.changes), len(self.pauses))
+                or self.paused(nxt)
+            )
+            if eventful:
+                quiet_since = nxt
+            elif (day - quiet_since).days >= QUIET_DAYS:
+                at = bisect.bisect_left(busy, nxt)
+                nxt = busy[at] if at < len(busy) else last + timedelta(days=1)
+                quiet_since = nxt
+            day = nxt
 
 
 def adapt(program: Program, start: date, history: History, on: date) -> Adaptation:

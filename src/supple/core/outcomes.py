@@ -26,10 +26,11 @@ REVIEW_WEEK = 4
 BARS = "▁▂▃▄▅▆▇█"
 
 
-def check_scale(value: int, what: str, top: int = 10) -> int:
-    """A 0–10 rating as typed by a person, or a clear complaint."""
-    if not 0 <= value <= top:
-        raise InputError(f"{what} must be a whole number from 0 to {top}, got {value}")
+def check_scale(value: object, what: str, top: int = 10) -> int:
+    """A 0–10 rating as typed by a person (or read from a backup), or a clear complaint."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+        shown = value if isinstance(value, int) and not isinstance(value, bool) else repr(value)
+        raise InputError(f"{what} must be a whole number from 0 to {top}, got {shown}")
     return value
 
 

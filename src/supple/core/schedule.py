@@ -43,9 +43,21 @@ def week_dates(start: date, on: date, *, cycle: int = 7) -> list[date]:
             f"{on.isoformat()} is before the program starts on {start.isoformat()}."
         )
     first = start + timedelta(days=offset - offset % cycle)
-    return [first + timedelta(days=i) for i in range(cycle)]
+    return [shift(first, i) for i in range(cycle)]
 
 
 def date_of(start: date, week: int, day: int, *, cycle: int = 7) -> date:
     """The calendar date of a given program week and day."""
-    return start + timedelta(days=(week - 1) * cycle + day - 1)
+    return shift(start, (week - 1) * cycle + day - 1)
+
+
+def shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``; past the calendar's ends (year 1, year 9999) a ScheduleError
+    that says so instead of an OverflowError."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        raise ScheduleError(
+            f"{day.isoformat()} {'+' if days >= 0 else '-'} {abs(days)} days is outside the "
+            "calendar (years 1 to 9999)."
+        ) from None

@@ -22,8 +22,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from supple import __version__
 from supple.core.errors import InputError, PlanError
-from supple.services import Scope, records
+from supple.services import Clock, Scope, records
 from supple.services.records import Dump
+from supple.services.scope import moment_day
 
 FORMAT = 1
 
@@ -183,8 +184,9 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return text or "the file"
 
 
-def parse_backup(text: str, source: str) -> Dump:
-    """Check a whole backup file; the first problem is raised as one clear line."""
+def parse_backup(text: str, source: str, clock: Clock) -> Dump:
+    """Check a whole backup file: its shape and its meaning raise the first problem as one
+    clear line; its values (dates by ``clock``'s today) are all listed at once."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -210,7 +212,7 @@ def parse_backup(text: str, source: str) -> Dump:
         raise InputError(
             f"{source}: {_location(first['loc'])}: {first['msg']}{extra}. Nothing was imported."
         ) from None
-    _check_meaning(backup, source)
+    _check_meaning(backup, source, clock)
     return Dump(
         person=backup.person.model_dump(),
         profile=backup.profile.model_dump() if backup.profile else None,
@@ -230,7 +232,7 @@ def _duplicate(keys: list[Any]) -> Any | None:
     return None
 
 
-def _check_meaning(backup: _Backup, source: str) -> None:
+def _check_meaning(backup: _Backup, source: str, clock: Clock) -> None:
     """What types alone cannot tell: a zone, a time and a plan that work, and no doubles."""
     from supple import planfile, services
 
@@ -248,6 +250,7 @@ def _check_meaning(backup: _Backup, source: str) -> None:
                 planfile.program_from_text(backup.profile.plan_yaml, "plan")
             except PlanError as exc:
                 refuse(f"profile.plan_yaml is not a valid plan: {exc.problems[0]}")
+    _check_values(backup, source, clock)
     checks: list[tuple[str, list[Any]]] = [
         ("sessions: id", [s.id for s in backup.sessions]),
         ("session events: id", [e.id for s in backup.sessions for e in s.events]),
@@ -260,9 +263,126 @@ def _check_meaning(backup: _Backup, source: str) -> None:
             refuse(f"{what} {twice!r} appears twice")
 
 
+# The values inside each row, by the rules the CLI and the API apply (one definition each).
+_SCALES: dict[str, tuple[tuple[str, bool], ...]] = {  # kind -> (rating, required)
+    "morning": (("pain", True), ("stiffness", False)),
+    "session": (("before_pain", False), ("before_stiffness", False), ("after_pain", False)),
+    "exercise": (("pain", False),),
+    "week": (("pain", True),),
+}
+_SESSION_EXTRA = (("rpe", False),)
+
+
+def _value_problems(backup: _Backup, clock: Clock) -> list[str]:
+    """Every value a view would trip over, each as ``where: what is wrong``."""
+    from supple import planfile, services
+    from supple.core import limits
+    from supple.core.outcomes import check_scale
+    from supple.core.safety import QUESTIONS
+
+    problems: list[str] = []
+
+    def check(where: str, rule: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            rule(*args, **kwargs)
+        except InputError as exc:
+            problems.append(f"{where}: {exc}" if where else str(exc))
+
+    profile = backup.profile
+    zone = profile.timezone if profile and _zone_ok(profile.timezone) else services.system_zone()
+    today = moment_day(clock, zone)
+    start = profile.start_date if profile else None
+    if profile is not None:
+        check("", limits.check_start, profile.start_date, today=today, what="profile.start_date")
+    catalog = planfile.bundled_program().catalog
+    if profile is not None and profile.plan_yaml is not None:
+        with _quiet():
+            catalog = planfile.program_from_text(profile.plan_yaml, "plan").catalog
+    check("", limits.check_tree, backup.person.name, "person.name")
+    for i, row in enumerate(backup.checkins):
+        where = f"checkins[{i}]"
+        check("", limits.check_date, row.on_date, start=start, today=today, what=f"{where}.on_date")
+        if row.kind not in _SCALES:
+            known = ", ".join(_SCALES)
+            problems.append(f"{where}.kind: {row.kind!r} is not a kind of check-in ({known})")
+            continue
+        scales = _SCALES[row.kind] + (_SESSION_EXTRA if row.kind == "session" else ())
+        for key, required in scales:
+            value = row.values.get(key)
+            if value is not None or required:
+                check("", check_scale, value, f"{where}.values.{key}")
+        if row.kind == "exercise" and row.subject not in catalog:
+            problems.append(f"{where}.subject: {row.subject!r} is not an exercise of the plan")
+        psfs = row.values.get("psfs") if row.kind == "week" else None
+        if psfs is not None and not isinstance(psfs, dict):
+            problems.append(f"{where}.values.psfs: must map activities to ratings")
+        for name, value in (psfs or {}).items():
+            check("", check_scale, value, f"{where}.values.psfs[{name!r}]")
+        check("", limits.check_tree, row.values, f"{where}.values")
+    known_questions = {q.id for q in QUESTIONS}
+    for i, answer in enumerate(backup.screen_answers):
+        if answer.question_id not in known_questions:
+            problems.append(
+                f"screen_answers[{i}].question_id: {answer.question_id!r} is not a safety question"
+            )
+    for i, clearance in enumerate(backup.clearances):
+        what = f"clearances[{i}].cleared_on"
+        check("", limits.check_date, clearance.cleared_on, start=start, today=today, what=what)
+    for i, session in enumerate(backup.sessions):
+        where = f"sessions[{i}]"
+        check(
+            "",
+            limits.check_date,
+            session.on_date,
+            start=start,
+            today=today,
+            what=f"{where}.on_date",
+        )
+        steps = session.timeline.get("steps")
+        count = len(steps) if isinstance(steps, list) else 0
+        if not isinstance(steps, list):
+            problems.append(f"{where}.timeline.steps: must be a list of steps")
+        for j, event in enumerate(session.events):
+            if event.step_index is not None and not 0 <= event.step_index < count:
+                problems.append(
+                    f"{where}.events[{j}].step_index: {event.step_index} is not a step of the "
+                    f"session (it has {count})"
+                )
+            check("", limits.check_tree, event.data, f"{where}.events[{j}].data")
+        check("", limits.check_tree, session.stopped_reason, f"{where}.stopped_reason")
+    return problems
+
+
+def _zone_ok(zone: str) -> bool:
+    from supple import services
+
+    try:
+        services.parse_zone(zone)
+    except InputError:
+        return False
+    return True
+
+
+class _quiet:
+    """Leave a broken plan to the check that reports it (``_check_meaning``)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> bool:
+        return isinstance(exc, PlanError)
+
+
+def _check_values(backup: _Backup, source: str, clock: Clock) -> None:
+    problems = _value_problems(backup, clock)
+    if problems:
+        listed = "\n".join(f"{source}: {p}" for p in problems)
+        raise InputError(f"{listed}\nNothing was imported.")
+
+
 def import_data(scope: Scope, text: str, source: str, *, merge: bool = False) -> Imported:
     """Restore a backup into an empty database, or with ``merge`` add what is missing."""
-    dump = parse_backup(text, source)
+    dump = parse_backup(text, source, scope.clock)
     person, counts = records.restore_records(scope, dump, source, merge=merge)
     return Imported(person, counts.added, counts.kept)
 

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from supple.core import limits
 from supple.core.errors import InputError
 from supple.exports.text import duration, item_lines
 
@@ -62,9 +63,7 @@ class CalendarOptions:
 
 
 def parse_weeks(weeks: int) -> int:
-    if not 1 <= weeks <= 104:
-        raise InputError(f"--weeks must be from 1 to 104, got {weeks}")
-    return weeks
+    return limits.check_weeks(weeks, "--weeks")
 
 
 def parse_alarm(minutes: int) -> int:
@@ -244,10 +243,23 @@ def build_calendar(
     return cal
 
 
-def window(profile: Profile, start: date | None, today: date, weeks: int) -> tuple[date, date]:
-    """First and last date: from ``start`` (or today, or the program's start if later)."""
-    first = max(start or today, profile.start_date)
-    return first, first + timedelta(days=7 * weeks - 1)
+def window(
+    profile: Profile, start: date | None, today: date, weeks: int, *, bound: date | None = None
+) -> tuple[date, date]:
+    """First and last date: from ``start`` (or today, or the program's start if later), both
+    inside the window of dates around ``bound`` (the clock's real today; ``today`` itself when
+    not given)."""
+    anchor = bound or today
+
+    def inside(day: date, what: str) -> date:
+        return limits.check_date(day, start=profile.start_date, today=anchor, what=what)
+
+    if start is not None:
+        inside(start, "--from")
+    first = inside(max(start or today, profile.start_date), "the calendar's first day")
+    last = first + timedelta(days=7 * limits.check_weeks(weeks, "--weeks") - 1)
+    inside(last, "the calendar's last day")
+    return first, last
 
 
 def export_calendar(
@@ -266,7 +278,8 @@ def export_calendar(
     block = services.session_gate(scope, today)
     if block:  # no reminders for sessions Supple would not offer
         raise InputError(f"{block.reason} No calendar until sessions are offered again.")
-    first, last = window(profile, start, today, options.weeks)
+    bound = services.clock_day(scope, profile.timezone)
+    first, last = window(profile, start, today, options.weeks, bound=bound)
     days: list[DayPlan] = []
     on = first
     while on <= last:

@@ -96,6 +96,7 @@ def sheet(scope: Scope, on: date, paper: Paper = "a4") -> Sheet:
     from supple import services
 
     profile = services.get_profile(scope)
+    services.window_check(scope, profile, on)
     anchor = max(on, profile.start_date)
     days = services.week(scope, anchor)
     first = days[0].on

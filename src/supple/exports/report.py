@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from supple.core import limits
 from supple.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -90,10 +91,19 @@ def _aware(moment: datetime) -> datetime:
 
 
 def period(
-    profile: Profile, start: date | None, end: date | None, today: date
+    profile: Profile,
+    start: date | None,
+    end: date | None,
+    today: date,
+    *,
+    bound: date | None = None,
 ) -> tuple[date, date]:
     """The period asked for, within the program: from its start (or ``start``) to today (or
-    ``end``)."""
+    ``end``); dates given must lie in the window around ``bound`` (the clock's real today;
+    ``today`` when not given)."""
+    for given, what in ((start, "--from"), (end, "--to")):
+        if given is not None:
+            limits.check_date(given, start=profile.start_date, today=bound or today, what=what)
     last = end or today
     first = max(start or profile.start_date, profile.start_date)
     if last < profile.start_date:
@@ -115,7 +125,8 @@ def build(scope: Scope, start: date | None = None, end: date | None = None) -> R
 
     moment = scope.clock.now()
     profile = services.get_profile(scope)
-    first, last = period(profile, start, end, services.today(scope))
+    bound = services.clock_day(scope, profile.timezone)
+    first, last = period(profile, start, end, services.today(scope), bound=bound)
     program = services.program_for(profile)
     progress = services.progress(scope, last)
     history = services.load_history(scope, last)

@@ -6,7 +6,7 @@ Modules import one way only, each from those above it::
     scope          Scope, Actor and the clocks; who is asking, for whom, and when
     parsing        dates, times of day and time zones as people type them
     profile        the profile and the plan followed; plan files and uploads checked
-    current_day    which date "today" is for the subject
+    current_day    which date "today" is for the subject; the window of dates around it
     exercises      an exercise by a loose name; each day's length
     history        the records the adaptation rules read, and the adapted doses
     safety         the red-flag screen, clearances and the session gate
@@ -29,6 +29,7 @@ The rules themselves (``supple.core``) never see a store or a clock.
 
 from __future__ import annotations
 
+from supple.core.limits import upload_name
 from supple.services.checkins import (
     ExerciseRated,
     list_checkins,
@@ -40,7 +41,7 @@ from supple.services.checkins import (
     record_session,
     record_week,
 )
-from supple.services.current_day import today
+from supple.services.current_day import clock_day, in_window, today, window_check
 from supple.services.days import day, session_gate, settings_for, week
 from supple.services.exercises import day_estimates, find_exercise
 from supple.services.history import adaptation, load_history
@@ -55,7 +56,6 @@ from supple.services.profile import (
     plan_summary,
     plan_text,
     program_for,
-    upload_name,
     use_bundled_plan,
     use_plan,
     use_plan_text,
@@ -84,6 +84,7 @@ __all__ = [
     "SystemClock",
     "adaptation",
     "check_uploaded_plan",
+    "clock_day",
     "create_person",
     "current_program",
     "day",
@@ -92,6 +93,7 @@ __all__ = [
     "find_profile",
     "gate",
     "get_profile",
+    "in_window",
     "init_profile",
     "list_checkins",
     "load_history",
@@ -122,4 +124,5 @@ __all__ = [
     "use_plan",
     "use_plan_text",
     "week",
+    "window_check",
 ]

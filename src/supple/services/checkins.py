@@ -9,10 +9,12 @@ from datetime import date
 from typing import Any
 
 from supple.core.errors import InputError
+from supple.core.limits import check_tree
 from supple.core.outcomes import check_psfs, check_scale
 from supple.core.pain import STOP_ADVICE, must_stop
 from supple.core.plan import Exercise
 from supple.core.schedule import locate
+from supple.services.current_day import in_window
 from supple.services.exercises import find_exercise
 from supple.services.profile import get_profile, program_for
 from supple.services.scope import Scope
@@ -44,11 +46,13 @@ def rate_exercise(
     if pain is not None and not 0 <= pain <= 10:
         raise InputError(f"pain must be a whole number from 0 to 10, got {pain}")
     values = {"pain": pain, "hurt": hurt, "quality": quality}
+    check_tree(values, "the rating")
     return _upsert(scope, "exercise", on, values, exercise_id)
 
 
 def record_morning(scope: Scope, on: date, *, pain: int, stiffness: int) -> bool:
     """Store the morning's pain and stiffness; True when it replaced an earlier one."""
+    in_window(scope, on)
     values = {
         "pain": check_scale(pain, "morning pain"),
         "stiffness": check_scale(stiffness, "stiffness"),
@@ -73,6 +77,7 @@ def record_session(
     """Store a session's pain before and after and its effort; values not given are kept from an
     earlier check-in of the same day (a player records "before" and "after" at different times).
     True when an earlier check-in was replaced."""
+    in_window(scope, on)
     given = {
         "before_pain": before_pain,
         "before_stiffness": before_stiffness,
@@ -122,6 +127,7 @@ def record_exercise(
     quality: str | None = None,
 ) -> ExerciseRated:
     """Rate an exercise of that date's session, also after the fact."""
+    in_window(scope, on)
     profile = get_profile(scope)
     program = program_for(profile)
     exercise = find_exercise(program, query)
@@ -160,6 +166,7 @@ def record_week(
     scope: Scope, on: date, *, pain: int, psfs: dict[str, int] | None
 ) -> tuple[bool, bool]:
     """Store the past week's average pain and the PSFS; (replaced, this is the PSFS baseline)."""
+    in_window(scope, on)
     check_scale(pain, "average pain over the past week")
     baseline = psfs_baseline(scope, before=on)
     if psfs is None and baseline is None:
@@ -168,6 +175,7 @@ def record_week(
             'your back or hips make hard, e.g. --psfs "tie shoes=4,sit 1 hour=3,lift child=5"'
         )
     values: dict[str, Any] = {"pain": pain}
+    check_tree(psfs, "the PSFS activities")
     if psfs is not None:
         values["psfs"] = check_psfs(psfs, baseline)
     replaced = _upsert(scope, "week", on, values)

@@ -11,6 +11,7 @@ from supple.core.safety import Block
 from supple.core.schedule import week_dates
 from supple.core.timeline import Settings
 from supple.services import history, safety
+from supple.services.current_day import window_check
 from supple.services.profile import get_profile, program_for
 from supple.services.scope import Scope
 
@@ -22,6 +23,7 @@ def settings_for(profile: Profile) -> Settings:
 def day(scope: Scope, on: date) -> DayPlan:
     """The day at its adapted doses (CLINICAL.md §2), as every face shows and plays it."""
     profile = get_profile(scope)
+    window_check(scope, profile, on)
     program = program_for(profile)
     adapted = history.adaptation(scope, on)
     return plan_day(
@@ -32,6 +34,7 @@ def day(scope: Scope, on: date) -> DayPlan:
 def week(scope: Scope, on: date) -> list[DayPlan]:
     """Each day of the week at the doses the history so far gives it."""
     profile = get_profile(scope)
+    window_check(scope, profile, on)
     program = program_for(profile)
     settings = settings_for(profile)
     dates = week_dates(profile.start_date, on)

@@ -9,15 +9,15 @@ from datetime import date
 from pathlib import Path
 
 from supple import planfile
-from supple.core.errors import InputError, NotFound
+from supple.core import limits
+from supple.core.errors import NotFound
 from supple.core.plan import Program
 from supple.core.profile import Profile
 from supple.services.parsing import system_zone
-from supple.services.scope import NO_PROFILE, Scope
+from supple.services.scope import NO_PROFILE, Scope, moment_day
 from supple.store import profiles
 
 DEFAULT_TIME = "07:30"
-MAX_NAME_BYTES = 255  # what file systems allow for one name
 
 
 def find_profile(scope: Scope) -> Profile | None:
@@ -73,6 +73,9 @@ def init_profile(
     """Create the profile, or update only the fields given when one exists. Without a subject
     yet, a person is created: the profile's ``person_id`` says who, and the caller goes on
     with ``scope.for_created(profile.person_id)``."""
+    if start_date is not None:
+        zone_now = timezone or _zone_of(scope)
+        limits.check_start(start_date, today=moment_day(scope.clock, zone_now))
     person = scope.subject if scope.subject is not None else create_person(scope)
     existing = profiles.get_profile(scope.store, person)
     zone = timezone or (existing.timezone if existing else system_zone())
@@ -99,6 +102,11 @@ def init_profile(
         )
     _save(scope, profile)
     return profile
+
+
+def _zone_of(scope: Scope) -> str:
+    profile = find_profile(scope)
+    return profile.timezone if profile else system_zone()
 
 
 def use_plan(scope: Scope, path: Path) -> Program:
@@ -136,29 +144,10 @@ def plan_summary(file: str, program: Program) -> str:
     )
 
 
-def upload_name(filename: str) -> str:
-    """An uploaded plan's name as problems will show it: one plain file name, nothing else."""
-    reason = None
-    if not filename:
-        reason = "is empty"
-    elif "\x00" in filename:
-        reason = "contains a NUL character"
-    elif "/" in filename or "\\" in filename:
-        reason = "contains a path separator; give the file's own name only"
-    elif filename in (".", ".."):
-        reason = "is not a file name"
-    elif len(filename.encode("utf-8")) > MAX_NAME_BYTES:
-        reason = f"is longer than {MAX_NAME_BYTES} bytes"
-    if reason:
-        shown = filename.replace("\x00", "\\0")[:80]
-        raise InputError(f"the plan's file name '{shown}' {reason}")
-    return filename
-
-
 def check_uploaded_plan(raw: bytes, filename: str) -> tuple[Program, str]:
     """Validate an uploaded plan by the loader ``supple plan validate`` uses, straight from its
     bytes; problems name the file as the person called it. Returns the program and its text."""
-    name = upload_name(filename)
+    name = limits.upload_name(filename)
     text = planfile.decode_text(raw, name)
     return planfile.parse_program(text, name, planfile.bundled_catalog()), text
 

@@ -24,6 +24,7 @@ from supple.core.outcomes import (
 from supple.core.plan import Program
 from supple.core.profile import Profile
 from supple.core.schedule import locate
+from supple.services.current_day import in_window
 from supple.services.history import load_history
 from supple.services.profile import get_profile, program_for
 from supple.services.scope import Scope
@@ -60,6 +61,7 @@ def _scheduled(program: Program, start: date, on: date) -> list[date]:
 
 
 def progress(scope: Scope, on: date) -> Progress:
+    in_window(scope, on)
     profile = get_profile(scope)
     program = program_for(profile)
     start = profile.start_date

@@ -5,11 +5,14 @@ and ``supple.core.pain``'s."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
+from supple.core.clearance import check_clearance
 from supple.core.errors import InputError
 from supple.core.pain import must_stop
 from supple.core.safety import QUESTIONS, Block, Verdict, pain_settled, verdict
-from supple.services.current_day import today
+from supple.services.current_day import in_window, today
+from supple.services.profile import get_profile
 from supple.services.scope import Scope
 from supple.store import checkins, screens
 
@@ -28,12 +31,10 @@ def record_screen(scope: Scope, answers: dict[str, bool]) -> Verdict:
 
 
 def record_clearance(scope: Scope, cleared_on: date) -> None:
-    """Record the day a clinician said exercise is safe (never a day still to come)."""
-    if cleared_on > today(scope):
-        raise InputError(
-            f"the clearance date {cleared_on.isoformat()} is in the future; give the date a "
-            "clinician saw you and said exercise is safe"
-        )
+    """Record the day a clinician said exercise is safe: between the red-flag answers it
+    clears and today, never a day still to come (``core.clearance``)."""
+    check_clearance(cleared_on, today=today(scope), answered_on=_flagged_on(scope))
+    in_window(scope, cleared_on, "the clearance date")
     screens.add_clearance(
         scope.store,
         scope.require_subject(),
@@ -41,6 +42,16 @@ def record_clearance(scope: Scope, cleared_on: date) -> None:
         at=scope.clock.now(),
         actor=scope.actor.label,
     )
+
+
+def _flagged_on(scope: Scope) -> date | None:
+    """The local date of the newest screen with a "yes", if any."""
+    runs = screens.runs(scope.store, scope.require_subject())
+    flagged = [r for r in runs if not verdict(r.answers).clear]
+    if not flagged:
+        return None
+    zone = ZoneInfo(get_profile(scope).timezone)
+    return screens.aware(flagged[-1].answered_at).astimezone(zone).date()
 
 
 def _flag_block(run: screens.ScreenRun) -> Block:

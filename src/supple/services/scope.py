@@ -78,6 +78,13 @@ class FixedClock:
         return self.moment.astimezone(ZoneInfo(zone)).date()
 
 
+def moment_day(clock: Clock, zone: str) -> date:
+    """The date of the clock's own moment in ``zone``: the real today under a pinned day
+    (``PinnedDay`` keeps real moments), the fixed one under a ``FixedClock``. Bounds on
+    input are anchored here, so pinning the day cannot move them."""
+    return clock.now().astimezone(ZoneInfo(zone)).date()
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts: a role and the id it is known by (None: a local visitor before any person

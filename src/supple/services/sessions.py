@@ -12,12 +12,15 @@ from typing import Any
 from supple.core.day_plan import DayPlan
 from supple.core.errors import InputError, NotFound, SuppleError
 from supple.core.fit import Choices, Fitted, fit
+from supple.core.limits import check_tree
 from supple.core.safety import Block
 from supple.core.schedule import week_dates
 from supple.core.timeline import Timeline, from_json, to_json
 from supple.services import days
+from supple.services.current_day import in_window
 from supple.services.profile import get_profile, program_for
 from supple.services.scope import Scope
+from supple.store import checkins
 from supple.store import sessions as table
 from supple.store.event_writer import CLOSING_KINDS, EventWrite
 
@@ -65,6 +68,7 @@ class Session:
 def plan_for(scope: Scope, on: date, day: int | None = None) -> DayPlan:
     """The day to play: the date's own program day, or day ``day`` of the same program week
     (so any adapted doses are those of that week)."""
+    in_window(scope, on)
     if day is None:
         return days.day(scope, on)
     profile = get_profile(scope)
@@ -184,6 +188,29 @@ def find_unfinished(scope: Scope, on: date, day: int | None = None) -> Session |
     return None
 
 
+def after_checkin_due(scope: Scope, on: date) -> Session | None:
+    """The session of ``on`` whose every step is done but whose after-session check-in (pain
+    after, effort) was never given: a player killed right after the last step leaves one. The
+    next ``supple start``, ``supple today`` and the Today page offer that check-in."""
+    person = scope.require_subject()
+    rated = any(
+        row.on_date == on
+        and (
+            (row.values or {}).get("after_pain") is not None
+            or (row.values or {}).get("rpe") is not None
+        )
+        for row in checkins.list_for(scope.store, person, kind="session", until=on)
+    )
+    if rated:
+        return None
+    for row in table.of_date(scope.store, person, on):
+        if row.stopped_reason is None:
+            session = _from_row(scope, row)
+            if session.resume_point is None and session.completed:
+                return session
+    return None
+
+
 def event_id(session_id: str, kind: str, step_index: int | None) -> str:
     """Completing or skipping a step has one id per step, so a repeat never counts twice;
     anything else gets a fresh id, made once by the caller and reused on a retry."""
@@ -203,6 +230,7 @@ def record(
     at: datetime | None = None,
 ) -> bool:
     """Write one event and commit it now; False when that event id was already stored."""
+    check_tree(data, "the event's data")
     return table.add_event(
         scope.store,
         event_id=event or event_id(session_id, kind, step_index),
@@ -231,6 +259,7 @@ def posted_event(
     the same transaction. Before anyone exists there is no such session either."""
     if scope.subject is None:
         raise NotFound(f"no session {session_id}")
+    check_tree(data, "the event's data")
     now = scope.clock.now()
     close_at = now if kind in CLOSING_KINDS else None
     reason = None

@@ -107,6 +107,17 @@ def unfinished(store: Store, person_id: int, on: date) -> list[sa.Row[Any]]:
         return list(conn.execute(query))
 
 
+def of_date(store: Store, person_id: int, on: date) -> list[sa.Row[Any]]:
+    """The person's sessions of ``on``, finished or not, newest first."""
+    query = (
+        sa.select(sessions)
+        .where((sessions.c.person_id == person_id) & (sessions.c.on_date == on))
+        .order_by(sessions.c.started_at.desc())
+    )
+    with store.read() as conn:
+        return list(conn.execute(query))
+
+
 def events(store: Store, person_id: int, session_id: str) -> list[sa.Row[Any]]:
     query = (
         sa.select(session_events)

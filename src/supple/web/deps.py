@@ -106,8 +106,9 @@ DateQuery = Annotated[date | None, Query(alias="date", description="YYYY-MM-DD; 
 
 
 def resolve_date(scope: Scope, on: date | None) -> date:
-    """The date asked for, else today for the subject (the one ``services.today``)."""
-    return on or services.today(scope)
+    """The date asked for (inside the window of ``core.limits``), else today for the subject
+    (the one ``services.today``)."""
+    return services.in_window(scope, on) if on else services.today(scope)
 
 
 def first_run_redirect(scope: Scope) -> RedirectResponse | None:

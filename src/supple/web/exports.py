@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from supple import services
+from supple.core.limits import CALENDAR_WEEKS
 from supple.web.deps import RequestScope
 
 router = APIRouter(tags=["exports"])
@@ -23,7 +24,7 @@ def _attachment(name: str) -> dict[str, str]:
 def calendar_feed(
     request: Request,
     scope: RequestScope,
-    weeks: Annotated[int, Query(ge=1, le=104)] = 4,
+    weeks: Annotated[int, Query(ge=CALENDAR_WEEKS[0], le=CALENDAR_WEEKS[1])] = 4,
     alarm_minutes: Annotated[int, Query(ge=0, le=1440)] = 10,
     movement_breaks: bool = False,
     break_every: Annotated[int, Query(ge=10, le=240)] = 30,

@@ -12,7 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from supple import services
-from supple.core import pain, player
+from supple.core import limits, pain, player
 from supple.core.errors import NotFound, PlanError, SuppleError
 from supple.core.fit import stored_line
 from supple.core.wording import duration
@@ -80,6 +80,7 @@ def today_page(
         heading=heading(plan),
         gate=services.session_gate(scope, when),
         morning_due=services.morning_missing(scope, when),
+        after_due=sessions.after_checkin_due(scope, when) is not None,
         today_iso=when.isoformat(),
         figures={i.exercise.id: _figure(i.exercise.id) for i in plan.items},
         done=_done_on(sessions.history(scope), when),
@@ -172,7 +173,7 @@ async def plan_check(
 ) -> Response:
     """Show the upload's problems exactly as ``supple plan validate`` prints them."""
     raw = await planfile.read(1_000_001)
-    filename = Path(planfile.filename or "plan.yaml").name
+    filename = _client_file_name(planfile.filename)
     try:
         program, text = services.check_uploaded_plan(raw, filename)
     except PlanError as exc:
@@ -180,6 +181,12 @@ async def plan_check(
         return _plan_view(request, scope, lines=lines, valid=False)
     lines = [services.plan_summary(filename, program)]
     return _plan_view(request, scope, lines=lines, valid=True, text=text, filename=filename)
+
+
+def _client_file_name(sent: str | None) -> str:
+    """A browser's name for the file: its last part (some send the whole path), under the one
+    rule for upload names (``core.limits.upload_name``); ``plan.yaml`` when it sends none."""
+    return limits.upload_name(limits.base_name(sent or "") or "plan.yaml")
 
 
 @router.post("/plan/use")
@@ -192,7 +199,7 @@ def plan_use(
     if bundled:
         services.use_bundled_plan(scope)
     elif text:
-        services.use_plan_text(scope, text, Path(filename).name or "plan.yaml")
+        services.use_plan_text(scope, text, _client_file_name(filename))
     return RedirectResponse("/plan", status_code=303)
 
 
