@@ -3,7 +3,7 @@
 Each rule is written once here and asked by every face (the CLI's options, the web's queries,
 forms and bodies, and ``supple import``) before any work starts, so that no single request can
 make Supple walk millions of days or build years of calendar, and no stored text holds a byte
-a database or a terminal would choke on. ``docs/api.md`` ("Limits") lists them for people.
+a database or a terminal would choke on. The README's "Limits" section lists them for people.
 """
 
 from __future__ import annotations
