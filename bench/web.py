@@ -50,6 +50,7 @@ PAGES = [
     "/play",
 ]
 ROOT = Path(__file__).resolve().parent.parent
+TOKEN_VARIABLE = "SUPPLE_BENCH_CSRF_TOKEN"
 SERVER: Any = None  # the uvicorn.Server of this process, when it is a bench server
 
 
@@ -174,6 +175,10 @@ def _request(method: str, path: str, port: int, body: bytes | None) -> bytes:
     lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: keep-alive"]
     if body is not None:
         lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+        # The anti-forgery token and its cookie, as the player sends them (to both servers,
+        # so both read the same bytes).
+        token = os.environ.get(TOKEN_VARIABLE, "")
+        lines += [f"X-CSRF-Token: {token}", f"Cookie: supple_csrf={token}"]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
 
 
@@ -265,8 +270,12 @@ def page_bytes(base: str) -> bool:
             text = re.sub(r"<svg\b.*?</svg>", "", page.text, flags=re.S)
             total = len(gzip.compress(text.encode()))
             figures = len(gzip.compress(page.content)) - total
-            for asset in re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js)[^"]*)"', page.text):
-                total += len(gzip.compress(client.get(asset).content))
+            assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js)[^"]*)"', page.text)
+            for asset in assets:
+                body = client.get(asset).content
+                total += len(gzip.compress(body))
+                for module in re.findall(rb'from "\./([^"]+\.js)"', body):  # JS imports
+                    assets.append("/static/" + module.decode())
             flag = "ok" if total <= PAGE_BUDGET and page.status_code == 200 else "OVER"
             ok &= total <= PAGE_BUDGET and page.status_code == 200
             print(
@@ -293,7 +302,15 @@ def main() -> int:
         bare, bare_port = _spawn("bare", str(folder / "bare.db"))
         try:
             ok = page_bytes(f"http://127.0.0.1:{supple_port}")
-            start = httpx.post(f"http://127.0.0.1:{supple_port}/api/v1/sessions", json={})
+            base = f"http://127.0.0.1:{supple_port}"
+            token = httpx.get(f"{base}/api/v1/csrf-token").json()["token"]
+            os.environ[TOKEN_VARIABLE] = token
+            start = httpx.post(
+                f"{base}/api/v1/sessions",
+                json={},
+                headers={"X-CSRF-Token": token},
+                cookies={"supple_csrf": token},
+            )
             session = start.json()["id"]
             event = '{"id": "{id}", "kind": "paused", "step_index": 0}'
             runs = {

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from supple.web import WebSettings, create_app
 from tests.conftest import ready_database
+from tests.guarded import guarded_client
 
 TODAY = "2026-11-04"  # day 3: 27 minutes in full, with a bench and weights
 
@@ -22,7 +23,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'web.db'}"
     ready_database(url)
     app = create_app(WebSettings(database_url=url, today=TODAY))
-    with TestClient(app) as c:
+    with guarded_client(app) as c:
         yield c
     app.state.store.dispose()
 

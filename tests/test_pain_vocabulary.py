@@ -17,6 +17,7 @@ from supple.cli.commands_wellbeing import exercise as checkin_exercise
 from supple.core.pain import ALARMING, QUALITIES
 from supple.web import WebSettings, create_app
 from tests.conftest import Supple, ready_database
+from tests.guarded import guarded_client
 
 TODAY = "2026-11-03"
 
@@ -26,7 +27,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'web.db'}"
     ready_database(url)
     app = create_app(WebSettings(database_url=url, today=TODAY))
-    with TestClient(app) as test_client:
+    with guarded_client(app) as test_client:
         yield test_client
     app.state.store.dispose()
 

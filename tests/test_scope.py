@@ -26,6 +26,7 @@ from supple.store.schema import clearances
 from supple.store.schema import profiles as profile_rows
 from supple.web import WebSettings, create_app
 from tests.conftest import Supple, ready_database
+from tests.guarded import guarded_client
 
 SRC = Path(__file__).parents[1] / "src" / "supple"
 NOW = datetime(2026, 11, 3, 22, 30, tzinfo=UTC)  # already the 4th in Tokyo
@@ -226,7 +227,7 @@ def test_the_today_cache_answers_for_the_subject_the_request_resolved_to(
     services.record_screen(Scope.local(seed, other), {q.id: False for q in QUESTIONS})
     seed.dispose()
     app = create_app(WebSettings(database_url=url, today="2026-11-03"))
-    with TestClient(app) as client:
+    with guarded_client(app) as client:
         assert client.get("/api/v1/today").json()["week"] == 1  # cached for the local person
         # The composition root resolves another subject (as a clinic's login will): the
         # cached answer is not theirs.
@@ -244,7 +245,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'web.db'}"
     ready_database(url)
     app = create_app(WebSettings(database_url=url, today="2026-11-03"))
-    with TestClient(app) as test_client:
+    with guarded_client(app) as test_client:
         yield test_client
     app.state.store.dispose()
 

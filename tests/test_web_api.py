@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from supple import planfile
 from supple.web import WebSettings, create_app
 from tests.conftest import ready_database
+from tests.guarded import guarded_client
 
 TODAY = "2026-11-03"
 
@@ -22,7 +23,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'web.db'}"
     ready_database(url)
     app = create_app(WebSettings(database_url=url, today=TODAY))
-    with TestClient(app) as test_client:
+    with guarded_client(app) as test_client:
         yield test_client
     app.state.store.dispose()
 

@@ -140,7 +140,7 @@ def test_first_run_with_a_red_flag_offers_no_session(page: Any, fresh: Server) -
 
 
 def _wait_saved(page: Any) -> None:
-    page.wait_for_function("document.getElementById('net').textContent === 'Saved'")
+    page.wait_for_function("() => document.getElementById('net').textContent === 'Saved'")
 
 
 def _rate(page: Any, pain: int) -> None:
@@ -217,7 +217,7 @@ def test_events_made_offline_are_stored_once_when_back_online(page: Any, ready: 
         page.click("#skip")
         if page.locator("#rate").is_visible():
             page.click("#rate-skip")
-    page.wait_for_function("document.getElementById('net').textContent.startsWith('Offline')")
+    page.wait_for_function("() => document.getElementById('net').textContent.startsWith('Offline')")
     queued = int(page.locator("#net").inner_text().split(":")[1].split()[0])
     assert queued >= 6
     page.context.set_offline(False)

@@ -14,13 +14,14 @@ from fhir.resources.R4B.bundle import Bundle
 
 from supple.web import WebSettings, create_app
 from tests import history
+from tests.guarded import guarded_client
 
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     url = history.seeded_database(f"sqlite:///{tmp_path / 'web.db'}")
     app = create_app(WebSettings(database_url=url, today="2026-11-14"))
-    with TestClient(app) as test_client:
+    with guarded_client(app) as test_client:
         yield test_client
     app.state.store.dispose()
 
@@ -33,7 +34,7 @@ def test_the_calendar_feed_starts_today_and_links_to_this_server(client: TestCli
     sessions = [e for e in cal.walk("VEVENT") if str(e["uid"]).startswith("session-")]
     assert sessions[0].decoded("dtstart").date() == date(2026, 11, 14)
     assert len(sessions) == 7
-    assert str(sessions[0]["url"]) == "http://testserver/player?date=2026-11-14"
+    assert str(sessions[0]["url"]) == "http://localhost:8765/player?date=2026-11-14"
     assert any("RRULE" in e for e in cal.walk("VEVENT"))
 
 

@@ -19,6 +19,7 @@ from supple.jsonview import day_json
 from supple.store.database import open_store
 from supple.web import WebSettings, create_app
 from tests.conftest import local_scope, ready_database
+from tests.guarded import guarded_client
 
 TODAY = date(2026, 11, 3)
 YESTERDAY = "2026-11-02"
@@ -35,7 +36,7 @@ def url(tmp_path: Path) -> str:
 @pytest.fixture
 def client(url: str) -> Iterator[TestClient]:
     app = create_app(WebSettings(database_url=url, today=TODAY.isoformat()))
-    with TestClient(app) as test_client:
+    with guarded_client(app) as test_client:
         yield test_client
     app.state.store.dispose()
 

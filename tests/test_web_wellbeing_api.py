@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from supple.core.safety import QUESTIONS
 from supple.web import WebSettings, create_app
 from tests.conftest import ready_database
+from tests.guarded import guarded_client
 
 TODAY = "2026-11-03"
 NO = {q.id: False for q in QUESTIONS}
@@ -22,7 +23,7 @@ def _client(tmp_path: Path, *, profile: bool) -> Iterator[TestClient]:
     if profile:
         ready_database(url)
     app = create_app(WebSettings(database_url=url, today=TODAY))
-    with TestClient(app) as test_client:
+    with guarded_client(app) as test_client:
         yield test_client
     app.state.store.dispose()
 

@@ -12,8 +12,12 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 PREFIX = "SUPPLE_"
+DEFAULT_PORT = 8765
+# The names personal mode answers on (``Host``), besides those given with ``--allowed-host``.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -22,16 +26,33 @@ class Settings:
 
     database_url: str | None = None  # None: a SQLite file in the user data folder
     today: str | None = None  # pin "today" (YYYY-MM-DD) for demos and tests
+    # Where links that leave the page (calendar events, reports) point: never the request's
+    # Host, which a rebinding page chooses.
+    base_url: str = f"http://localhost:{DEFAULT_PORT}"
+    # Names the web app answers besides the loopback ones (``supple serve --allowed-host``;
+    # ``SUPPLE_ALLOWED_HOSTS`` takes them comma-separated).
+    allowed_hosts: tuple[str, ...] = ()
+    # The web app's anti-forgery key: given here (tests), else kept in ``secret_file``, else in a
+    # file beside the SQLite database or in the user data folder (see ``supple.web.secret``).
+    secret_key: str | None = None
+    secret_file: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """The settings given by ``SUPPLE_…`` variables (empty ones count as not given)."""
         env = os.environ if environ is None else environ
-        values = {
-            field.name: env.get(PREFIX + field.name.upper()) or None
-            for field in dataclasses.fields(cls)
-        }
-        return cls(**values)
+        values: dict[str, object] = {}
+        for field in dataclasses.fields(cls):
+            raw = env.get(PREFIX + field.name.upper())
+            if not raw:
+                continue
+            if field.name == "allowed_hosts":
+                values[field.name] = tuple(h.strip() for h in raw.split(",") if h.strip())
+            elif field.name == "secret_file":
+                values[field.name] = Path(raw)
+            else:
+                values[field.name] = raw
+        return cls(**values)  # type: ignore[arg-type]
 
     def variable(self, name: str) -> str:
         """The environment variable a field is read from, for messages."""

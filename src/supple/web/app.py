@@ -1,5 +1,10 @@
-"""The app factory: one store per app, routers per resource, and errors a person can meet
-turned into 404/422 answers (JSON under ``/api``, a page elsewhere) instead of a 500."""
+"""The app factory: one store per app, routers per resource, the guards around them, and errors
+a person can meet turned into 404/422 answers (JSON under ``/api``, a page elsewhere) instead
+of a 500.
+
+The guards, outermost first (each a pure ASGI layer, cheap on the player's event posts):
+security headers → Host (rebinding) → body size → cross-site writes → FastAPI's own stack.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +17,25 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from supple import __version__
 from supple.core.errors import NotFound, PlanError, SuppleError
 from supple.core.safety import DISCLAIMER
+from supple.web.body_limit import BodyLimit
+from supple.web.csrf import FIELD, SCOPE_KEY, CrossSiteGuard, token_for
+from supple.web.headers import SecurityHeaders
+from supple.web.hosts import HostGuard
+from supple.web.refusals import is_api
 from supple.web.settings import WebSettings
 
 HERE = Path(__file__).parent
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return is_api(request.scope)
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -80,26 +93,70 @@ async def _on_supple_error(request: Request, exc: Exception) -> Response:
     return _problem_page(request, status, title, [str(exc)])
 
 
+async def _on_too_deep(request: Request, exc: Exception) -> Response:
+    """JSON nested deeper than Python's parser follows: the reader's RecursionError, answered
+    as the bad input it is."""
+    reason = "the JSON is nested too deeply to read"
+    if _is_api(request):
+        return JSONResponse({"detail": [{"field": "body", "reason": reason}]}, status_code=422)
+    return _problem_page(request, 422, "That form was not filled in as expected", [reason])
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Response:
+    """FastAPI answers a body its JSON reader gave up on with a vague 400; say why when the
+    reason is depth."""
+    from fastapi.exception_handlers import http_exception_handler
+
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+        return await _on_too_deep(request, exc.__cause__)
+    return await http_exception_handler(request, exc)
+
+
+def _form_token(request: Request) -> dict[str, Any]:
+    """Every template gets the token: ``csrf_field`` goes in each form, ``csrf_token`` in the
+    page's meta tag for player.js."""
+    if SCOPE_KEY not in request.scope:  # a refusal made before the token guard ran (413)
+        return {"csrf_token": "", "csrf_field": Markup("")}
+    token = token_for(request.scope)
+    field = Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, token)
+    return {"csrf_token": token, "csrf_field": field}
+
+
+class SuppleApp(FastAPI):
+    """FastAPI with the guards wrapped around its whole stack, its 500 page included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: WebSettings = self.state.settings
+        inner = CrossSiteGuard(super().build_middleware_stack(), self.state.secret)
+        guarded = HostGuard(BodyLimit(inner), extra=settings.allowed_hosts)
+        return SecurityHeaders(guarded)
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """Build the app; the store is opened (and migrated) here, once, not per request."""
-    from supple.web import api, checkin_pages, deps, exports, first_run, pages
+    from supple.web import api, checkin_pages, deps, exports, first_run, openapi, pages
+    from supple.web.secret import load_key
 
     settings = settings or WebSettings.from_env()
-    app = FastAPI(
+    app = SuppleApp(
         title="Supple",
         version=__version__,
         description="Today's session, the guided player, check-ins and progress.",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads scripts from a CDN; the document is /openapi.json
         redoc_url=None,
     )
-    deps.install(app.state, settings)
-    templates = Jinja2Templates(directory=HERE / "templates")
+    store = deps.install(app.state, settings)
+    app.state.secret = load_key(settings, store.url)
+    templates = Jinja2Templates(directory=HERE / "templates", context_processors=[_form_token])
     templates.env.globals["version"] = __version__
     templates.env.globals["disclaimer"] = DISCLAIMER
     app.state.templates = templates
     app.add_middleware(GZipMiddleware, minimum_size=600)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(SuppleError, _on_supple_error)
+    app.add_exception_handler(RecursionError, _on_too_deep)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
     for router in api.routers():
         app.include_router(router, prefix="/api/v1")
     app.include_router(pages.router)
@@ -107,4 +164,5 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(checkin_pages.router)
     app.include_router(exports.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     return app

@@ -105,10 +105,10 @@ RequestScope = Annotated[Scope, Depends(get_scope)]
 DateQuery = Annotated[date | None, Query(alias="date", description="YYYY-MM-DD; default today")]
 
 
-def resolve_date(scope: Scope, on: date | None) -> date:
+def resolve_date(scope: Scope, on: date | None, field: str = "date") -> date:
     """The date asked for (inside the window of ``core.limits``), else today for the subject
     (the one ``services.today``)."""
-    return services.in_window(scope, on) if on else services.today(scope)
+    return services.in_window(scope, on, field) if on else services.today(scope)
 
 
 def first_run_redirect(scope: Scope) -> RedirectResponse | None:

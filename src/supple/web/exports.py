@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from supple import services
 from supple.core.limits import CALENDAR_WEEKS
-from supple.web.deps import RequestScope
+from supple.web.deps import RequestScope, resolve_date
 
 router = APIRouter(tags=["exports"])
 
@@ -37,7 +37,7 @@ def calendar_feed(
     options = ics.CalendarOptions(
         weeks=weeks,
         alarm_minutes=alarm_minutes,
-        base_url=str(request.base_url).rstrip("/"),
+        base_url=request.app.state.settings.base_url,
         breaks=ics.parse_breaks(break_every, break_hours, break_days) if movement_breaks else None,
     )
     start = services.today(scope)
@@ -55,7 +55,7 @@ def plan_pdf(
     """The printable plan (what the Print button downloads)."""
     from supple.exports import printable
 
-    when = on or services.today(scope)
+    when = resolve_date(scope, on)
     pdf = printable.export_pdf(scope, when, paper)
     return Response(pdf, media_type="application/pdf", headers=_attachment("supple-plan.pdf"))
 
@@ -70,7 +70,7 @@ def plan_print(
     """The printable plan as a page, for the browser's own Print."""
     from supple.exports import printable
 
-    when = on or services.today(scope)
+    when = resolve_date(scope, on)
     return HTMLResponse(printable.render_html(printable.sheet(scope, when, paper)))
 
 
@@ -85,6 +85,7 @@ def clinician_report(
     """The clinician report (same as `supple report`)."""
     from supple.exports import report
 
+    # report.build checks both ends against the window of dates (core.limits)
     data = report.build(scope, start, end or services.today(scope))
     if format == "fhir":
         from supple.exports.fhir import bundle

@@ -101,7 +101,7 @@ def when_answers(
 ) -> Response:
     services.init_profile(
         scope,
-        start_date=services.parse_date(start_date, "start date"),
+        start_date=services.parse_date(start_date, "start date"),  # bounded by init_profile
         session_time=services.parse_time(session_time),
         timezone=None,
         plan_path=None,

@@ -3,7 +3,6 @@ template: no rule lives here."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +26,7 @@ from supple.web.fitting import (
     minute_chips,
     prop_chips,
 )
+from supple.web.page_data import embed_json
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
@@ -271,8 +271,7 @@ def player_page(
         "stop_rule": pain.STOP_RULE,
     }
     picked = {"minutes": choices.minutes, "without": sorted(choices.without)}
-    data = json.dumps({**timeline_json(plan), "rules": rules, "choices": picked})
-    data = data.replace("</", "<\\/")
+    data = embed_json({**timeline_json(plan), "rules": rules, "choices": picked})
     figures: dict[str, str] = {}
     for step in plan.timeline.steps:
         side = step.side.split()[0] if step.side else None
@@ -291,6 +290,18 @@ def player_page(
         figures={k: v for k, v in figures.items() if v},
         qualities=pain.QUALITIES,
     )
+
+
+@router.get("/player")
+def calendar_link(on: DateQuery = None) -> Response:
+    """Where the calendar's events point (``supple export ics`` links to ``/player``)."""
+    return RedirectResponse("/play" + (f"?date={on.isoformat()}" if on else ""), status_code=307)
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for this on pages without an icon link (the printable ones)."""
+    return FileResponse(STATIC / "icon.svg", media_type="image/svg+xml")
 
 
 @router.get("/manifest.webmanifest")

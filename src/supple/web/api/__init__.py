@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from supple.web.api import days, exercises, plan, sessions, wellbeing
+    from supple.web.api import days, exercises, plan, sessions, token, wellbeing
 
     # Routes are matched in order: the player's events and today come first (asked for most).
     return [
@@ -19,4 +19,5 @@ def routers() -> list[APIRouter]:
         wellbeing.checkins,
         wellbeing.progress,
         wellbeing.screen,
+        token.router,
     ]

@@ -34,7 +34,8 @@ def get_today(request: Request, on: DateQuery = None) -> Response:
         stamp = freshness_stamp(scope)
         if stamp is None:  # no profile yet: the services say so, as a 404
             return JSONResponse(_today(scope, resolve_date(scope, on)))
-        when = on or services.today(scope, stamp.timezone)
+        today = services.today(scope, stamp.timezone)
+        when = today if on is None else services.in_window(scope, on)
         cache = response_cache.for_app(request.app.state, "today_cache")
         key = (scope.subject, stamp, when)
         body = cache.get(key)

@@ -14,7 +14,7 @@ from supple import services
 from supple.core import pain, safety
 from supple.core.errors import InputError
 from supple.services import Scope
-from supple.web.deps import RequestScope
+from supple.web.deps import RequestScope, resolve_date
 
 checkins = APIRouter(prefix="/checkins", tags=["check-ins"])
 progress = APIRouter(prefix="/progress", tags=["progress"])
@@ -94,7 +94,7 @@ def list_checkins(
 @checkins.post("", status_code=201)
 def add_checkin(request: Request, scope: RequestScope, body: NewCheckin) -> dict[str, Any]:
     """Record a check-in; ``replaced`` says an earlier one of the same day was updated."""
-    on = body.on or services.today(scope)
+    on = resolve_date(scope, body.on)
     result: dict[str, Any] = {"kind": body.kind, "date": on.isoformat()}
     if isinstance(body, MorningCheckin):
         result["replaced"] = services.record_morning(

@@ -1,6 +1,8 @@
 // Supple's player: walks the timeline the server computed, against performance.now()
 // deadlines, and records every event through an IndexedDB outbox with ids made here, so a
 // session finishes offline and each event reaches the server exactly once.
+import { postJson } from "./csrf.js";
+
 const data = JSON.parse(document.getElementById("data").textContent);
 const rules = data.rules; // constants of the core player and the pain rule, sent by the server
 const $ = (id) => document.getElementById(id);
@@ -62,7 +64,7 @@ async function flush() {
     for (const item of items) {
       let res;
       try {
-        res = await fetch(item.url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(item.body) });
+        res = await postJson(item.url, item.body);
       } catch {
         break; // the network is gone again: keep the rest for later, in order
       }
@@ -320,7 +322,7 @@ $("rate").addEventListener("close", async () => {
     stoppedBy = { name: r.name, pain: body.pain, quality: body.quality };
     const url = `/api/v1/sessions/${session.id}/ratings`;
     try {
-      const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(4000) });
+      const res = await postJson(url, body, { signal: AbortSignal.timeout(4000) });
       const answer = await res.json();
       stop = Boolean(answer.stop);
       advice = answer.advice || advice;
@@ -372,7 +374,7 @@ async function start() {
   keepAwake();
   $("start").disabled = true;
   try {
-    const res = await fetch("/api/v1/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ date: data.date, ...data.choices }) });
+    const res = await postJson("/api/v1/sessions", { date: data.date, ...data.choices });
     const body = await res.json();
     if (!res.ok) throw new Error(typeof body.detail === "string" ? body.detail : body.detail.map((d) => d.reason).join(" "));
     session = body;

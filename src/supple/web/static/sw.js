@@ -2,7 +2,7 @@
 // among them) stay available offline. Pages and API reads go to the network first and fall
 // back to the copy kept here; static files are served from here and refreshed behind.
 const CACHE = "supple-v1";
-const SHELL = ["/static/app.css", "/static/player.css", "/static/player.js", "/static/icon.svg", "/manifest.webmanifest"];
+const SHELL = ["/static/app.css", "/static/player.css", "/static/player.js", "/static/csrf.js", "/static/site.js", "/static/icon.svg", "/manifest.webmanifest"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
