@@ -35,6 +35,7 @@ def bound_address(host: str, port: int) -> str:
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     return f"http://{shown}:{port}/"
 
+
 SHUTDOWN_SECONDS = 1  # running requests get up to this long once asked to stop ...
 EXIT_DEADLINE = 1.0  # ... but the process ends this long after the signal, whatever runs
 
