@@ -18,6 +18,7 @@ from supple.store import checkins
 from supple.store.database import open_store
 from supple.web import WebSettings, create_app
 from tests.conftest import Supple, local_scope, ready_database
+from tests.guarded import guarded_client
 from tests.test_player_processes import DAY3, supple_process
 from tests.test_sessions import screened_context
 
@@ -98,7 +99,7 @@ def test_a_session_still_under_way_is_not_due(screened: Supple, db_url: str) -> 
 def client(tmp_path: Path) -> Iterator[TestClient]:
     url = ready_database(f"sqlite:///{tmp_path / 'web.db'}")
     app = create_app(WebSettings(database_url=url, today="2026-11-03"))
-    with TestClient(app) as test_client:
+    with guarded_client(app) as test_client:
         yield test_client
     app.state.store.dispose()
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from supple.web import WebSettings, create_app
 from tests.conftest import Supple, ready_database
+from tests.guarded import guarded_client
 
 EDGE_DATES = ["0001-01-01", "9999-12-31", "9999-12-25", "1900-01-01", "2200-06-30"]
 CONTROL = ["a\x00b", "\x00", "\x1b[2J\x1b[31mred", "bell\x07"]
@@ -46,7 +47,7 @@ DATE_POSTS: list[tuple[str, dict[str, Any]]] = [
 def client(tmp_path: Path) -> Iterator[TestClient]:
     url = ready_database(f"sqlite:///{tmp_path / 'web.db'}")
     app = create_app(WebSettings(database_url=url, today="2026-11-03"))
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    with guarded_client(app, raise_server_exceptions=False) as test_client:
         yield test_client
     app.state.store.dispose()
 
@@ -99,7 +100,7 @@ def test_a_clearance_dated_before_the_red_flag_it_clears_leaves_the_block(
     url = ready_database(f"sqlite:///{tmp_path / 'now.db'}")
     app = create_app(WebSettings(database_url=url))  # today is the real today here
     today = services.SystemClock().today("Europe/Paris")
-    with TestClient(app) as client:
+    with guarded_client(app) as client:
         answers = {q.id: i == 0 for i, q in enumerate(QUESTIONS)}
         assert client.post("/api/v1/screen", json={"answers": answers}).status_code == 200
         day_before = (today - timedelta(days=1)).isoformat()
