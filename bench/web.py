@@ -48,6 +48,8 @@ PAGES = [
     "/exercises/figures",
     "/plan",
     "/play",
+    "/settings",
+    "/rules",
 ]
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN_VARIABLE = "SUPPLE_BENCH_CSRF_TOKEN"

@@ -90,8 +90,8 @@ def test_a_session_is_titled_with_its_day_and_lists_every_dose_and_the_player_li
         for item in day.items:
             name = program.exercise(item.exercise_id).name
             assert f"{name}" in text and item.dose.describe() in text
-        assert f"https://supple.example/player?date={on.isoformat()}" in text
-        assert str(event["url"]) == f"https://supple.example/player?date={on.isoformat()}"
+        assert f"https://supple.example/play?date={on.isoformat()}" in text
+        assert str(event["url"]) == f"https://supple.example/play?date={on.isoformat()}"
         assert "in all, rests included" in text
         assert event.decoded("dtend") > event.decoded("dtstart")
 

@@ -156,3 +156,27 @@ def test_start_refuses_a_bad_speed_and_history_starts_empty(started: Supple) -> 
 def test_the_interactive_player_asks_for_a_terminal(started: Supple) -> None:
     result = started("start", "--date", ON.isoformat())
     assert result.exit_code == 2 and "--auto" in result.output
+
+
+def test_history_shows_a_hurt_recorded_after_the_session(started: Supple) -> None:
+    played = started("start", "--date", "2026-11-03", "--auto", "--speed", "2000", "--quiet")
+    assert played.exit_code == 0, played.output
+    before = json.loads(started("history", "--json").output)["sessions"][0]
+    assert not any(e["hurt"] for e in before["exercises"])
+    rated = started("checkin", "exercise", "bird dog", "--hurt", "--date", "2026-11-03")
+    assert rated.exit_code == 0, rated.output
+    after = json.loads(started("history", "--json").output)["sessions"][0]
+    assert [e["exercise"] for e in after["exercises"] if e["hurt"]] == ["bird-dog"]
+    table = started("history").output
+    assert "Bird-Dog" in table and "bird-dog" not in table
+
+
+def test_a_hurt_on_another_day_leaves_the_session_alone(started: Supple) -> None:
+    started("start", "--date", "2026-11-03", "--auto", "--speed", "2000", "--quiet")
+    started("start", "--date", "2026-11-04", "--auto", "--speed", "2000", "--quiet")
+    day_two = json.loads(started("history", "--json").output)["sessions"][1]
+    exercise = day_two["exercises"][0]["exercise"]
+    started("checkin", "exercise", exercise, "--hurt", "--date", "2026-11-04")
+    first, second = json.loads(started("history", "--json").output)["sessions"]
+    assert not any(e["hurt"] for e in first["exercises"])
+    assert [e["exercise"] for e in second["exercises"] if e["hurt"]] == [exercise]

@@ -36,13 +36,16 @@ def _browser_or_skip() -> None:
 
 
 class Server:
-    def __init__(self, db: Path, profile: bool) -> None:
+    def __init__(
+        self, db: Path, profile: bool, today: str | None = None, prepare: Any = ready_database
+    ) -> None:
         import uvicorn
 
         self.url = f"sqlite:///{db}"
         if profile:
-            ready_database(self.url)
-        self.app = create_app(WebSettings(database_url=self.url, today=TODAY))
+            prepare(self.url)
+        # TODAY read at call time: a test may pin another day by patching it
+        self.app = create_app(WebSettings(database_url=self.url, today=today or TODAY))
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]

@@ -34,7 +34,7 @@ def test_the_calendar_feed_starts_today_and_links_to_this_server(client: TestCli
     sessions = [e for e in cal.walk("VEVENT") if str(e["uid"]).startswith("session-")]
     assert sessions[0].decoded("dtstart").date() == date(2026, 11, 14)
     assert len(sessions) == 7
-    assert str(sessions[0]["url"]) == "http://localhost:8765/player?date=2026-11-14"
+    assert str(sessions[0]["url"]) == "http://localhost:8765/play?date=2026-11-14"
     assert any("RRULE" in e for e in cal.walk("VEVENT"))
 
 

@@ -12,7 +12,11 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-Medium = Literal["screen", "paper"]
+Medium = Literal["screen", "phone", "paper"]
+# (width, height, text size, x labels at most) of each medium's drawing. A chart's SVG scales
+# to its box, so its text shrinks by box width / drawing width: the phone's drawing is about
+# the width of a 360 px screen's card, which keeps its 15 px text at 12 px or more there.
+LAYOUT = {"screen": (640, 300, 14, 7), "phone": (330, 280, 15, 4), "paper": (720, 260, 11, 8)}
 COLOURS = ("#0b8f6b", "#c2410c", "#2563eb")
 PAPER_COLOURS = ("#0b6b50", "#c2410c", "#2563eb")
 
@@ -24,14 +28,18 @@ def rating_chart(
     *,
     medium: Medium = "screen",
 ) -> str:
-    """A line chart of 0–10 ratings, one line per series, gaps where a day has no rating."""
+    """A line chart of 0–10 ratings, one line per series, gaps where a day has no rating.
+
+    ``labels`` are the x axis's words (real dates, e.g. "2 Nov"); only a few are written, evenly
+    spaced, so they never overlap or get cut.
+    """
     import pygal
     from pygal.style import Style
 
     paper = medium == "paper"
     ground = "white" if paper else "transparent"
     ink = "#1a1a1a" if paper else "currentColor"
-    text_size = 11 if paper else 14
+    width, height, text_size, most_labels = LAYOUT[medium]
     style = Style(
         background=ground,
         plot_background=ground,
@@ -42,21 +50,25 @@ def rating_chart(
         font_family="DejaVu Sans, sans-serif" if paper else "system-ui, sans-serif",
         label_font_size=text_size,
         major_label_font_size=text_size,
-        legend_font_size=12 if paper else 14,
-        title_font_size=14 if paper else 16,
+        legend_font_size=12 if paper else text_size,
+        title_font_size=14 if paper else text_size + 2,
+        value_font_size=text_size,
+        tooltip_font_size=text_size,
     )
     chart = pygal.Line(
         style=style,
         js=[],
-        width=720 if paper else 640,
-        height=260 if paper else 300,
+        width=width,
+        height=height,
         range=(0, 10),
         show_dots=True,
         dots_size=2.5 if paper else 3,
         allow_interruptions=True,
         x_label_rotation=0,
         show_minor_x_labels=False,
-        x_labels_major_every=max(1, len(labels) // (7 if paper else 6)),
+        x_labels_major_every=max(1, -(-len(labels) // most_labels)),
+        truncate_label=-1,
+        margin=8,
         legend_at_bottom=True,
         disable_xml_declaration=True,
         explicit_size=False,

@@ -184,6 +184,33 @@ class Adherence:
     streak: int  # scheduled days in a row with a session, up to the latest one
     last_fortnight: int  # sessions in the 14 days up to today
     habit_reached_on: date | None  # first day 6 sessions fell within 14 days
+    # every day from the start to ``on``, program week by program week, with what it was:
+    # "done", "missed", "rest" or "today" (scheduled, not done yet): the picture of the weeks
+    days: tuple[tuple[tuple[date, DayMark], ...], ...] = ()
+
+
+DayMark = Literal["done", "missed", "rest", "today"]
+
+
+def day_marks(
+    start: date, on: date, scheduled: set[date], done: set[date]
+) -> tuple[tuple[tuple[date, DayMark], ...], ...]:
+    """Each day from ``start`` to ``on`` marked, in rows of seven from the program's start."""
+    rows: list[list[tuple[date, DayMark]]] = []
+    day = start
+    while day <= on:
+        mark: DayMark
+        if day in done:
+            mark = "done"
+        elif day not in scheduled:
+            mark = "rest"
+        else:
+            mark = "today" if day == on else "missed"
+        if (day - start).days % 7 == 0:
+            rows.append([])
+        rows[-1].append((day, mark))
+        day += timedelta(days=1)
+    return tuple(tuple(row) for row in rows)
 
 
 def adherence(start: date, on: date, scheduled: Iterable[date], done: Iterable[date]) -> Adherence:
@@ -192,7 +219,8 @@ def adherence(start: date, on: date, scheduled: Iterable[date], done: Iterable[d
     Today counts as scheduled only once done: the day is not over yet.
     """
     done_set = {d for d in done if start <= d <= on}
-    planned = sorted(d for d in scheduled if start <= d < on or (d == on and d in done_set))
+    scheduled_days = set(scheduled)
+    planned = sorted(d for d in scheduled_days if start <= d < on or (d == on and d in done_set))
     weeks: dict[int, list[int]] = {}
     for day in planned:
         counts = weeks.setdefault((day - start).days // 7 + 1, [0, 0])
@@ -215,6 +243,7 @@ def adherence(start: date, on: date, scheduled: Iterable[date], done: Iterable[d
         streak,
         fortnight,
         reached,
+        day_marks(start, on, scheduled_days, done_set),
     )
 
 

@@ -58,6 +58,12 @@ class Block:
 
     reason: str
     remedy: Remedy
+    tier: Tier | None = None  # the red flag's tier, when a red flag is the reason
+
+    @property
+    def urgent(self) -> bool:
+        """Emergency signs: faces show them apart, with no clearance at hand."""
+        return self.tier == "urgent"
 
     def for_terminal(self) -> str:
         return f"{self.reason} {TERMINAL_REMEDIES[self.remedy]}"
@@ -143,6 +149,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
 )
 
+URGENT_TITLE = "Get emergency care today"
 TIER_TITLES: Mapping[Tier, str] = {
     "urgent": "Signs that need emergency care",
     "clinician": "Things a clinician should check first",

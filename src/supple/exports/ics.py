@@ -113,7 +113,8 @@ def _weekdays(text: str) -> tuple[int, ...]:
 
 
 def player_link(base_url: str, on: date) -> str:
-    return f"{base_url.rstrip('/')}/player?date={on.isoformat()}"
+    """The web player for that day: what a reminder's link opens."""
+    return f"{base_url.rstrip('/')}/play?date={on.isoformat()}"
 
 
 def session_uid(person_id: int, on: date) -> str:

@@ -61,6 +61,7 @@ def _flag_block(run: screens.ScreenRun) -> Block:
     return Block(
         f"No session for now. On {when} you answered yes to: {listed} {result.advice}",
         "clearance",
+        result.tier,
     )
 
 

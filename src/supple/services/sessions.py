@@ -309,7 +309,18 @@ def history(scope: Scope) -> list[dict[str, Any]]:
     by_session: dict[str, list[Any]] = {}
     for event in evs:
         by_session.setdefault(event.session_id, []).append(event)
-    return [_summary(row, by_session.get(row.id, [])) for row in rows]
+    later = _hurt_in_checkins(scope)
+    return [_summary(row, by_session.get(row.id, []), later) for row in rows]
+
+
+def _hurt_in_checkins(scope: Scope) -> set[tuple[date, str]]:
+    """(date, exercise) pairs a check-in said hurt, e.g. `supple checkin exercise X --hurt`
+    the day after: the history shows them as if flagged in the player."""
+    return {
+        (row.on_date, row.subject)
+        for row in checkins.list_for(scope.store, scope.require_subject(), kind="exercise")
+        if (row.values or {}).get("hurt")
+    }
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -320,11 +331,12 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds")
 
 
-def _summary(row: Any, evs: list[Any]) -> dict[str, Any]:
+def _summary(row: Any, evs: list[Any], hurt_later: set[tuple[date, str]]) -> dict[str, Any]:
     timeline = from_json(row.timeline)
     completed = {e.step_index for e in evs if e.kind == "step_completed"}
     skipped = {e.step_index for e in evs if e.kind == "step_skipped"} - completed
     hurt = {(e.data or {}).get("exercise") for e in evs if e.kind == "hurt_flagged"}
+    hurt |= {exercise for on, exercise in hurt_later if on == row.on_date}
     exercises: dict[str, dict[tuple[int, int], bool]] = {}
     for step in timeline.steps:
         if step.kind == "work":

@@ -23,12 +23,14 @@ from starlette.types import ASGIApp
 
 from supple import __version__
 from supple.core.errors import NotFound, PlanError, SuppleError
-from supple.core.safety import DISCLAIMER
+from supple.core.safety import DISCLAIMER, URGENT_TITLE
 from supple.web.body_limit import BodyLimit
 from supple.web.csrf import FIELD, SCOPE_KEY, CrossSiteGuard, token_for
+from supple.web.first_run_resume import ResumeFirstRun
 from supple.web.headers import SecurityHeaders
 from supple.web.hosts import HostGuard
 from supple.web.refusals import is_api
+from supple.web.rule_links import reason_with_rule_links
 from supple.web.settings import WebSettings
 
 HERE = Path(__file__).parent
@@ -63,6 +65,29 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
         return JSONResponse({"detail": detail}, status_code=422)
     lines = [f"{d['field']}: {d['reason']}" for d in detail]
     return _problem_page(request, 422, "That form was not filled in as expected", lines)
+
+
+NOT_FOUND_LINES = [
+    "There is no page at this address. It may have been mistyped, or it moved.",
+]
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Response:
+    """Routing's own errors (no such page, wrong method): JSON under ``/api``, a page with a
+    way back everywhere else, so a link from a calendar or a paper never ends in raw JSON. A
+    body the JSON reader gave up on for its depth says so (FastAPI's own answer is a vague
+    400)."""
+    from fastapi.exception_handlers import http_exception_handler
+
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+        return await _on_too_deep(request, exc.__cause__)
+    if _is_api(request) or exc.status_code not in (404, 405):
+        return await http_exception_handler(request, exc)
+    if exc.status_code == 405:
+        lines = ["This address cannot be opened that way. Start again from a page's own link."]
+        return _problem_page(request, 405, "Not available this way", lines)
+    return _problem_page(request, 404, "Page not found", NOT_FOUND_LINES)
 
 
 async def _on_supple_error(request: Request, exc: Exception) -> Response:
@@ -102,17 +127,6 @@ async def _on_too_deep(request: Request, exc: Exception) -> Response:
     return _problem_page(request, 422, "That form was not filled in as expected", [reason])
 
 
-async def _on_http_error(request: Request, exc: Exception) -> Response:
-    """FastAPI answers a body its JSON reader gave up on with a vague 400; say why when the
-    reason is depth."""
-    from fastapi.exception_handlers import http_exception_handler
-
-    assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
-        return await _on_too_deep(request, exc.__cause__)
-    return await http_exception_handler(request, exc)
-
-
 def _form_token(request: Request) -> dict[str, Any]:
     """Every template gets the token: ``csrf_field`` goes in each form, ``csrf_token`` in the
     page's meta tag for player.js."""
@@ -135,7 +149,16 @@ class SuppleApp(FastAPI):
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """Build the app; the store is opened (and migrated) here, once, not per request."""
-    from supple.web import api, checkin_pages, deps, exports, first_run, openapi, pages
+    from supple.web import (
+        api,
+        checkin_pages,
+        deps,
+        exports,
+        first_run,
+        openapi,
+        pages,
+        settings_pages,
+    )
     from supple.web.secret import load_key
 
     settings = settings or WebSettings.from_env()
@@ -151,8 +174,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates", context_processors=[_form_token])
     templates.env.globals["version"] = __version__
     templates.env.globals["disclaimer"] = DISCLAIMER
+    templates.env.globals["urgent_title"] = URGENT_TITLE
+    templates.env.filters["rule_links"] = reason_with_rule_links
     app.state.templates = templates
     app.add_middleware(GZipMiddleware, minimum_size=600)
+    app.add_middleware(ResumeFirstRun)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(SuppleError, _on_supple_error)
     app.add_exception_handler(RecursionError, _on_too_deep)
@@ -163,6 +189,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(first_run.router)
     app.include_router(checkin_pages.router)
     app.include_router(exports.router)
+    app.include_router(settings_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     return app

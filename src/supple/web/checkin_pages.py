@@ -4,6 +4,9 @@ no script)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -57,6 +60,8 @@ async def checkin_save(request: Request, scope: RequestScope) -> Response:
         services.record_week(scope, on, pain=whole(form.get("pain"), "pain"), psfs=psfs or None)
     else:
         raise InputError("choose a check-in: morning, before, after or week")
+    if kind == "morning":  # the morning's check-in comes before the day's session
+        return RedirectResponse("/?saved=morning", status_code=303)
     return RedirectResponse("/progress?saved=1", status_code=303)
 
 
@@ -65,16 +70,38 @@ def progress_page(request: Request, scope: RequestScope) -> Response:
     if redirect := first_run_redirect(scope):
         return redirect
     on = services.today(scope)
-    report = services.progress_json(services.progress(scope, on))
-    mornings = report["mornings"]
-    chart = None
-    if any(m["pain"] is not None or m["stiffness"] is not None for m in mornings):
-        chart = rating_chart(
-            "Morning pain and stiffness (0–10)",
-            [m["date"][5:] for m in mornings],
-            {
-                "pain": [m["pain"] for m in mornings],
-                "stiffness": [m["stiffness"] for m in mornings],
-            },
-        )
-    return render(request, "progress.html", "progress", "Progress", report=report, chart=chart)
+    progress = services.progress(scope, on)
+    report = services.progress_json(progress)
+    return render(
+        request,
+        "progress.html",
+        "progress",
+        "Progress",
+        report=report,
+        charts=_morning_charts(report["mornings"]),
+        grid=progress.adherence.days[-GRID_WEEKS:],
+        marks=MARKS,
+    )
+
+
+GRID_WEEKS = 8  # the adherence picture shows the last eight program weeks
+MARKS = {"done": "Done", "missed": "Missed", "today": "Today, still to do", "rest": "Rest day"}
+
+
+def _morning_charts(mornings: list[dict[str, Any]]) -> dict[str, str] | None:
+    """The mornings drawn twice, for a phone's width and a wider screen (the page shows one)."""
+    from datetime import date
+
+    if not any(m["pain"] is not None or m["stiffness"] is not None for m in mornings):
+        return None
+    labels = [
+        f"{date.fromisoformat(m['date']).day} {date.fromisoformat(m['date']):%b}" for m in mornings
+    ]
+    series: dict[str, Sequence[float | None]] = {
+        "pain": [m["pain"] for m in mornings],
+        "stiffness": [m["stiffness"] for m in mornings],
+    }
+    title = "Morning pain and stiffness (0–10)"
+    return {
+        medium: rating_chart(title, labels, series, medium=medium) for medium in ("phone", "screen")
+    }

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from supple import services
 from supple.core import safety
 from supple.core.errors import InputError
+from supple.web import first_run_resume as resume
 from supple.web.deps import RequestScope, first_run_redirect
 from supple.web.forms import whole
 from supple.web.pages import render
@@ -49,20 +50,21 @@ async def screen_answers(request: Request, scope: RequestScope) -> Response:
         )
         if scope.subject is None:
             scope = scope.for_created(profile.person_id)
-    first_time = not services.screened(scope)
+    first_run = not services.screened(scope) or resume.pending(request) == "held"
     result = services.record_screen(scope, answers)
     if not result.clear:
-        return render(
+        page = render(
             request,
             "start_stop.html",
             "today",
-            "Please see a clinician",
+            safety.URGENT_TITLE if result.tier == "urgent" else "Please see a clinician",
             verdict=result,
             today_iso=services.today(scope).isoformat(),
         )
-    if not first_time:  # asked again (rule 2): back to today, the baseline stands
+        return resume.remember(page, "held") if first_run else page
+    if not first_run:  # asked again (rule 2): back to today, the baseline stands
         return RedirectResponse("/", status_code=303)
-    return RedirectResponse("/start/baseline", status_code=303)
+    return resume.remember(RedirectResponse("/start/baseline", status_code=303), "baseline")
 
 
 @router.get("/start/baseline")
@@ -82,7 +84,7 @@ async def baseline_answers(request: Request, scope: RequestScope) -> Response:
         if name:
             psfs[name] = whole(form.get(f"rating{n}"), f"the rating of '{name}'")
     services.record_week(scope, services.today(scope), pain=pain, psfs=psfs)
-    return RedirectResponse("/start/when", status_code=303)
+    return resume.remember(RedirectResponse("/start/when", status_code=303), "when")
 
 
 @router.get("/start/when")
@@ -98,15 +100,25 @@ def when_answers(
     scope: RequestScope,
     start_date: str = Form(..., max_length=10),
     session_time: str = Form(..., max_length=5),
+    timezone: str = Form("", max_length=64),
 ) -> Response:
-    services.init_profile(
-        scope,
-        start_date=services.parse_date(start_date, "start date"),  # bounded by init_profile
-        session_time=services.parse_time(session_time),
-        timezone=None,
-        plan_path=None,
-    )
-    return RedirectResponse("/", status_code=303)
+    """The zone is the browser's own (filled in by ``static/settings.js``); without script
+    the profile keeps the one it has, and Settings changes it."""
+    start = services.parse_date(start_date, "start date")
+    at = services.parse_time(session_time)
+    zone = services.parse_zone(timezone.strip()) if timezone.strip() else None
+    services.init_profile(scope, start_date=start, session_time=at, timezone=zone, plan_path=None)
+    return resume.remember(RedirectResponse("/", status_code=303), None)
+
+
+@router.get("/start/clearance")
+def clearance_page(request: Request, scope: RequestScope) -> Response:
+    """The clearance form on its own page: after emergency signs it is never beside the
+    advice, so recording one is a step taken on purpose."""
+    if services.find_profile(scope) is None:
+        return RedirectResponse("/start", status_code=303)
+    today = services.today(scope).isoformat()
+    return render(request, "start_clearance.html", "today", "Clearance", today_iso=today)
 
 
 @router.post("/start/clearance")
@@ -115,4 +127,6 @@ def clearance(
 ) -> Response:
     """A clinician's clearance, as ``supple screen --cleared`` records it."""
     services.record_clearance(scope, services.parse_date(cleared_on, "the clearance date"))
+    if resume.pending(request) == "held":  # cleared during the first run: the baseline next
+        return resume.remember(RedirectResponse("/start/baseline", status_code=303), "baseline")
     return RedirectResponse("/", status_code=303)

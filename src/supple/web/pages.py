@@ -125,26 +125,40 @@ def _done_dates(history: list[dict[str, Any]]) -> set[date]:
 
 
 @router.get("/history")
-def history_page(request: Request, scope: RequestScope, on: DateQuery = None) -> Response:
-    """A calendar of the days with a session done, month by month, and the list of sessions."""
-    import calendar
+def history_page(request: Request, scope: RequestScope, month: str | None = None) -> Response:
+    """A calendar of the last four weeks (or of one month, with its neighbours a link away)
+    and, below it, each day of that span in words."""
+    from supple.web import history_view as view
 
     if redirect := first_run_redirect(scope):
         return redirect
-    when = resolve_date(scope, on)
-    history = sessions.history(scope)
-    months = calendar.Calendar(firstweekday=0).monthdatescalendar(when.year, when.month)
+    today = services.today(scope)
+    chosen = view.parse_month(month)
+    span = view.month_span(chosen, today) if chosen else view.recent_span(today)
+    catalog = services.current_program(scope).catalog
+    history = services.load_history(scope, today)
+    notes = view.session_notes(sessions.history(scope), catalog, history)
+    shown = [n for n in reversed(notes) if span.first <= n.on <= span.last]
     return render(
         request,
         "history.html",
         "history",
         "History",
-        weeks=months,
-        month=when,
-        done=_done_dates(history),
-        sessions=list(reversed(history)),
+        span=span,
+        today=today,
+        notes=view.by_day(notes),
+        shown=shown,
+        states=view.STATES,
         fit_line=stored_line,
     )
+
+
+@router.get("/rules")
+def rules_page(request: Request) -> Response:
+    """How doses change, in plain words: the page every "why this changed" links to."""
+    from supple.core.rules import RULES, STEP
+
+    return render(request, "rules.html", "plan", "How doses change", rules=RULES, step=STEP)
 
 
 @router.get("/plan")
@@ -259,6 +273,9 @@ def player_page(
     if redirect := first_run_redirect(scope):
         return redirect
     when = resolve_date(scope, on)
+    today = services.today(scope)
+    if when > today:
+        return _not_yet(request, scope, when, today)
     choices = choices_from(minutes, without)
     gate = services.session_gate(scope, when)
     plan = sessions.fitted_day(scope, when, choices).plan
@@ -292,10 +309,28 @@ def player_page(
     )
 
 
+def _not_yet(request: Request, scope: Scope, when: date, today: date) -> Response:
+    """A later day's session cannot be played before its day (its doses are adapted from the
+    days before it): say so, show what it will hold, and point to today's session. Answered
+    with 200, as the calendar's reminder links to it ahead of the day."""
+    plan = services.day(scope, when)
+    return render(
+        request,
+        "play_later.html",
+        "today",
+        "Not yet",
+        plan=plan,
+        heading=heading(plan),
+        when=when,
+        today=today,
+    )
+
+
 @router.get("/player")
-def calendar_link(on: DateQuery = None) -> Response:
-    """Where the calendar's events point (``supple export ics`` links to ``/player``)."""
-    return RedirectResponse("/play" + (f"?date={on.isoformat()}" if on else ""), status_code=307)
+def old_player_link(request: Request) -> Response:
+    """Calendars exported before the player moved to ``/play`` still link here."""
+    query = request.url.query
+    return RedirectResponse("/play" + (f"?{query}" if query else ""), status_code=308)
 
 
 @router.get("/favicon.ico")

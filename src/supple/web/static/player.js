@@ -129,7 +129,7 @@ function say(text) {
 }
 
 function tone(freq, volume, length) {
-  if (!audio) return;
+  if (!audio || localStorage.getItem("supple.sounds") === "off") return; // Settings: sounds off
   const osc = audio.createOscillator();
   const gain = audio.createGain();
   osc.frequency.value = freq;

@@ -1,0 +1,37 @@
+"""The Settings page: start date, session time and time zone, checked by the same parsers and
+saved by the same service as `supple init`; voice and sounds are this browser's own choices
+(``static/settings.js`` keeps them where the player reads them)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from supple import services
+from supple.web.deps import RequestScope, first_run_redirect
+from supple.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/settings")
+def settings_page(request: Request, scope: RequestScope) -> Response:
+    if redirect := first_run_redirect(scope):
+        return redirect
+    profile = services.get_profile(scope)
+    return render(request, "settings.html", "settings", "Settings", profile=profile)
+
+
+@router.post("/settings")
+def settings_save(
+    scope: RequestScope,
+    start_date: str = Form(..., max_length=10),
+    session_time: str = Form(..., max_length=5),
+    timezone: str = Form(..., max_length=64),
+) -> Response:
+    """Every field is checked before anything is saved, as `supple init` does."""
+    start = services.parse_date(start_date, "start date")
+    at = services.parse_time(session_time)
+    zone = services.parse_zone(timezone.strip())
+    services.init_profile(scope, start_date=start, session_time=at, timezone=zone, plan_path=None)
+    return RedirectResponse("/settings?saved=1", status_code=303)
