@@ -23,7 +23,6 @@ DATE_GETS = [
     "/?date={d}",
     "/today?date={d}",
     "/week?date={d}",
-    "/history?date={d}",
     "/play?date={d}",
     "/api/v1/today?date={d}",
     "/api/v1/week?date={d}",
@@ -60,6 +59,24 @@ def test_an_edge_date_in_a_query_is_a_422_naming_the_window(
     response = client.get(path.format(d=on))
     assert response.status_code == 422, response.text[:300]
     assert f"{on} is outside the dates Supple works with" in response.text
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "1900-01", "2200-06"])
+def test_a_month_of_history_far_from_the_program_is_a_422_naming_the_window(
+    client: TestClient, month: str
+) -> None:
+    response = client.get(f"/history?month={month}")
+    assert response.status_code == 422, response.text[:300]
+    assert f"{month}-01 is outside the dates Supple works with" in response.text
+
+
+@pytest.mark.parametrize("month", ["13", "2026-13", "2026-11-02", "nov", "2026-"])
+def test_a_malformed_month_of_history_is_a_422_saying_the_form(
+    client: TestClient, month: str
+) -> None:
+    response = client.get(f"/history?month={month}")
+    assert response.status_code == 422, response.text[:300]
+    assert "use YYYY-MM" in response.text
 
 
 @pytest.mark.parametrize("on", EDGE_DATES)

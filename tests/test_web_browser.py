@@ -45,10 +45,13 @@ class Server:
         if profile:
             prepare(self.url)
         # TODAY read at call time: a test may pin another day by patching it
-        self.app = create_app(WebSettings(database_url=self.url, today=today or TODAY))
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        # links the app writes (the calendar's) point at this very server
+        settings = WebSettings(database_url=self.url, today=today or TODAY, base_url=self.base)
+        self.app = create_app(settings)
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="error")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -56,7 +59,6 @@ class Server:
         deadline = time.monotonic() + 10
         while not self.server.started and time.monotonic() < deadline:
             time.sleep(0.02)
-        self.base = f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
         self.server.should_exit = True

@@ -221,13 +221,13 @@ def test_a_name_given_with_allowed_host_is_answered(tmp_path: Path) -> None:
 def test_calendar_links_use_the_configured_base_url_not_the_host(app: Any) -> None:
     with TestClient(app, base_url="http://127.0.0.1:9999") as client:
         feed = client.get("/calendar.ics").text
-    assert "http://localhost:8765/player?date=" in feed.replace("\r\n ", "")
+    assert "http://localhost:8765/play?date=" in feed.replace("\r\n ", "")
     assert "127.0.0.1:9999" not in feed
 
 
-def test_the_calendar_link_leads_to_the_player(client: TestClient) -> None:
+def test_an_old_calendar_link_leads_to_the_player(client: TestClient) -> None:
     answer = client.get("/player?date=2026-11-03", follow_redirects=False)
-    assert answer.status_code == 307
+    assert answer.status_code == 308
     assert answer.headers["location"] == "/play?date=2026-11-03"
 
 

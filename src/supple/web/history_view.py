@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from supple.core.adapt import History
+from supple.core.errors import InputError
 from supple.core.plan import Exercise
 
 RECENT_WEEKS = 4
@@ -111,14 +112,15 @@ def month_span(month: date, today: date) -> Span:
 
 
 def parse_month(text: str | None) -> date | None:
-    """``YYYY-MM`` from the query string; anything else means the default view."""
+    """``YYYY-MM`` from the query string (None: the default view); anything else is refused
+    with the form it should take."""
     if not text:
         return None
     try:
         year, month = (int(part) for part in text.split("-"))
         return date(year, month, 1)
     except ValueError:
-        return None
+        raise InputError(f"month '{text}' is not a month; use YYYY-MM, e.g. 2026-11") from None
 
 
 def _state(session: Mapping[str, Any]) -> str:

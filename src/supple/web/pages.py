@@ -134,6 +134,8 @@ def history_page(request: Request, scope: RequestScope, month: str | None = None
         return redirect
     today = services.today(scope)
     chosen = view.parse_month(month)
+    if chosen:  # a month far from the program is refused before any work (core.limits)
+        services.in_window(scope, chosen, "month")
     span = view.month_span(chosen, today) if chosen else view.recent_span(today)
     catalog = services.current_program(scope).catalog
     history = services.load_history(scope, today)
