@@ -12,7 +12,7 @@ from supple.core import safety
 from supple.core.errors import InputError
 from supple.web import first_run_resume as resume
 from supple.web.deps import RequestScope, first_run_redirect
-from supple.web.forms import whole
+from supple.web.forms import save_schedule, whole
 from supple.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -104,10 +104,7 @@ def when_answers(
 ) -> Response:
     """The zone is the browser's own (filled in by ``static/settings.js``); without script
     the profile keeps the one it has, and Settings changes it."""
-    start = services.parse_date(start_date, "start date")
-    at = services.parse_time(session_time)
-    zone = services.parse_zone(timezone.strip()) if timezone.strip() else None
-    services.init_profile(scope, start_date=start, session_time=at, timezone=zone, plan_path=None)
+    save_schedule(scope, start_date, session_time, timezone.strip() or None)
     return resume.remember(RedirectResponse("/", status_code=303), None)
 
 

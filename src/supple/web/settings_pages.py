@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from supple import services
 from supple.web.deps import RequestScope, first_run_redirect
+from supple.web.forms import save_schedule
 from supple.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,8 +31,5 @@ def settings_save(
     timezone: str = Form(..., max_length=64),
 ) -> Response:
     """Every field is checked before anything is saved, as `supple init` does."""
-    start = services.parse_date(start_date, "start date")
-    at = services.parse_time(session_time)
-    zone = services.parse_zone(timezone.strip())
-    services.init_profile(scope, start_date=start, session_time=at, timezone=zone, plan_path=None)
+    save_schedule(scope, start_date, session_time, timezone.strip())
     return RedirectResponse("/settings?saved=1", status_code=303)
