@@ -70,6 +70,7 @@ FORMS: list[tuple[str, dict[str, str], int]] = [
     ("/start/clearance", {"cleared_on": TODAY}, 303),
     ("/checkin", {"kind": "morning", "pain": "2", "stiffness": "3"}, 303),
     ("/plan/use", {"bundled": "1"}, 303),
+    ("/settings", {"start_date": "2026-11-02", "session_time": "08:00", "timezone": "UTC"}, 303),
 ]
 FORM_IDS = [path for path, _, _ in FORMS]
 
