@@ -78,6 +78,8 @@ def test_an_unknown_id_is_404(client: TestClient, path: str) -> None:
         {"id": "abcdefghij", "kind": "paused", "step_index": -1},
         {"id": "abcdefghij", "kind": "paused", "at": "noon"},
         {"id": "abcdefghij", "kind": "paused", "data": {"x": [1]}},
+        {"id": "abcdefghij", "kind": "step_completed"},
+        {"id": "abcdefghij", "kind": "step_skipped", "step_index": None},
         [],
     ],
 )
@@ -95,6 +97,14 @@ def test_an_event_sent_twice_is_stored_once(client: TestClient) -> None:
     assert (first.status_code, first.json()["stored"]) == (201, True)
     assert (again.status_code, again.json()["stored"]) == (200, False)
     assert client.get(f"/api/v1/sessions/{session['id']}").json()["completed"] == [0]
+
+
+def test_a_step_the_timeline_never_had_does_not_count_as_done(client: TestClient) -> None:
+    session = client.post("/api/v1/sessions", json={}).json()
+    far = {"id": uuid.uuid4().hex, "kind": "step_completed", "step_index": 9_999}
+    assert client.post(f"/api/v1/sessions/{session['id']}/events", json=far).status_code == 201
+    again = client.get(f"/api/v1/sessions/{session['id']}").json()
+    assert (again["completed"], again["resume_point"]) == ([], 0)
 
 
 def test_starting_again_resumes_the_unfinished_session(client: TestClient) -> None:

@@ -148,13 +148,23 @@ def _from_row(scope: Scope, row: Any) -> Session:
         stopped_reason=row.stopped_reason,
         fit=_fit_of(row.timeline),
     )
+    steps = {step.index for step in session.timeline.steps}
     for event in table.events(scope.store, scope.require_subject(), row.id):
+        if event.step_index not in steps:  # an index the timeline never had tells nothing
+            continue
         if event.kind == "step_completed":
             session.completed.add(event.step_index)
         elif event.kind == "step_skipped":
             session.skipped.add(event.step_index)
     session.skipped -= session.completed
     return session
+
+
+def check_step(kind: str, step_index: int | None) -> None:
+    """A step's completion or skip names its step; without one it could not count, so it is
+    refused rather than stored."""
+    if kind in STEP_EVENTS and step_index is None:
+        raise InputError(f"a {kind} event needs its step_index (the step's number)")
 
 
 def _fit_of(timeline: Any) -> dict[str, Any] | None:
@@ -230,6 +240,7 @@ def record(
     at: datetime | None = None,
 ) -> bool:
     """Write one event and commit it now; False when that event id was already stored."""
+    check_step(kind, step_index)
     check_tree(data, "the event's data")
     return table.add_event(
         scope.store,
@@ -259,6 +270,7 @@ def posted_event(
     the same transaction. Before anyone exists there is no such session either."""
     if scope.subject is None:
         raise NotFound(f"no session {session_id}")
+    check_step(kind, step_index)
     check_tree(data, "the event's data")
     now = scope.clock.now()
     close_at = now if kind in CLOSING_KINDS else None
@@ -333,8 +345,9 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _summary(row: Any, evs: list[Any], hurt_later: set[tuple[date, str]]) -> dict[str, Any]:
     timeline = from_json(row.timeline)
-    completed = {e.step_index for e in evs if e.kind == "step_completed"}
-    skipped = {e.step_index for e in evs if e.kind == "step_skipped"} - completed
+    steps = {step.index for step in timeline.steps}
+    completed = {e.step_index for e in evs if e.kind == "step_completed"} & steps
+    skipped = ({e.step_index for e in evs if e.kind == "step_skipped"} & steps) - completed
     hurt = {(e.data or {}).get("exercise") for e in evs if e.kind == "hurt_flagged"}
     hurt |= {exercise for on, exercise in hurt_later if on == row.on_date}
     exercises: dict[str, dict[tuple[int, int], bool]] = {}
