@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from supple.core.profile import Profile
 from supple.store import checkins, profiles
+from supple.store.care_schema import CARE_TABLES
 from supple.store.clinic_schema import ACCOUNT_TABLES
 from supple.store.database import HEAD, Store, open_store
 from supple.store.migrate import head
@@ -40,8 +41,11 @@ def test_the_migrated_schema_matches_the_declared_tables(any_store: Store) -> No
 
 def test_every_table_but_people_belongs_to_a_person() -> None:
     # The clinic's account tables belong to a user; a client's user points at their person.
+    # The practice's plan templates belong to the practice.
+    practice_wide = {"people", "plan_templates", *ACCOUNT_TABLES}
+    assert set(CARE_TABLES) <= set(metadata.tables)
     for table in metadata.sorted_tables:
-        if table.name != "people" and table.name not in ACCOUNT_TABLES:
+        if table.name not in practice_wide:
             assert "person_id" in table.columns, table.name
 
 

@@ -400,7 +400,11 @@ def test_personal_mode_commands_do_not_build_the_clinic_tables() -> None:
     import subprocess
     import sys
 
-    code = "import sys, supple.services; print('supple.store.clinic_schema' in sys.modules)"
+    code = (
+        "import sys, supple.services; "
+        "print(any(m in sys.modules for m in ('supple.store.clinic_schema', "
+        "'supple.store.care_schema')))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
