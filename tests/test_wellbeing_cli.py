@@ -187,6 +187,18 @@ def test_today_shows_the_adapted_dose_with_its_base_and_reason(started: Supple) 
     assert week["days"][1]["items"][4]["reps"] == 8
 
 
+def test_the_terminal_says_a_dose_changes_rule_in_words_not_its_number(started: Supple) -> None:
+    """Issue 12 point 12: "(rule 1)" is jargon; today and progress name the rule as the
+    pages do, from ``core.rules``, while the JSON keeps the number for programs."""
+    started("checkin", "exercise", "bird dog", "--pain", "7", "--date", "2026-11-03")
+    today = flat(started("today", "--date", "2026-11-10").output)
+    assert "you rated it 7/10 on Tue 3 Nov (too much pain during it makes it easier)." in today
+    progress = flat(started("progress", "--date", "2026-11-10").output)
+    assert "(too much pain during it makes it easier)" in progress
+    for out in (today, progress):
+        assert not re.search(r"\(rules? \d", out)
+
+
 def test_pain_that_stops_a_session_and_does_not_settle_brings_the_screen_back(
     started: Supple,
 ) -> None:

@@ -14,6 +14,7 @@ from supple.cli import terminal_text
 from supple.core.day_plan import DayPlan
 from supple.core.plan import Exercise, Program
 from supple.core.profile import Profile
+from supple.core.rules import in_words
 from supple.core.safety import DISCLAIMER
 from supple.core.wording import duration
 
@@ -56,7 +57,7 @@ def day(plan: DayPlan, fitted: Fitted | None = None) -> None:
         if item.variant:
             dose.append(f"\n{item.variant.name}", style="yellow")
         if item.reason:
-            dose.append(f"\n{item.reason}", style="yellow")
+            dose.append(f"\n{in_words(item.reason)}", style="yellow")
         for reason in fitted.details(number - 1) if fitted else []:
             dose.append(f"\n{reason}", style="magenta")
         table.add_row(str(number), name, dose, minutes(item.estimated_seconds))

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from supple.cli.render import console
 from supple.core.outcomes import HABIT_DAYS, HABIT_SESSIONS, sparkline
+from supple.core.rules import in_words
 from supple.core.safety import HOW_TO_CONTINUE, QUESTIONS, TIER_TITLES, Verdict
 from supple.services import Progress
 
@@ -99,9 +100,9 @@ def progress_report(report: Progress) -> None:
     if report.changes or report.pauses:
         console.print(Text("\nChanges to your doses", style="bold"))
         for when, text in report.changes:
-            console.print(f"  from {when.strftime('%a %d %b')}: {text}")
+            console.print(f"  from {when.strftime('%a %d %b')}: {in_words(text)}")
         for text in report.pauses:
-            console.print(f"  {text}")
+            console.print(f"  {in_words(text)}")
     if report.review:
         r = report.review
         titles = {

@@ -1,13 +1,15 @@
 """The adaptation rules in plain words, written from the thresholds ``core.adapt`` applies.
 
-A dose change ends with its rule's number ("… (rule 3)"); pages turn that number into the rule's
-short name linked to its explanation here, so the words and the code cannot drift apart: every
-figure below is the constant the rules read.
+A dose change ends with its rule's number ("… (rule 3)"); every face says that number as the
+rule's short name instead (``in_words``): the terminal and paper as plain words, pages as a link
+to its explanation here. So the words and the code cannot drift apart: every figure below is the
+constant the rules read.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from supple.core import pain
@@ -92,3 +94,17 @@ def split_mention(text: str) -> tuple[str, list[RuleText]]:
         return ""
 
     return _MENTION.sub(collect, text), found
+
+
+def _plain(rule: RuleText) -> str:
+    return rule.name
+
+
+def in_words(text: str, name: Callable[[RuleText], str] = _plain) -> str:
+    """``text`` with its "(rule N)" ending said as each rule's short name: "… on Tuesday (too
+    much pain during it makes it easier)." ``name`` words one rule (a page wraps it in a link);
+    a text naming no rule comes back as it was."""
+    words, rules = split_mention(text)
+    if not rules:
+        return text
+    return f"{words.rstrip('. ')} ({' and '.join(name(rule) for rule in rules)})."

@@ -4,6 +4,7 @@ calendar."""
 from __future__ import annotations
 
 from supple.core.day_plan import DayPlan
+from supple.core.rules import in_words
 from supple.core.wording import duration
 
 __all__ = ["duration", "item_lines"]
@@ -18,6 +19,6 @@ def item_lines(plan: DayPlan) -> list[str]:
         if item.variant:
             line += f", as {item.variant.name}"
         if item.reason:
-            line += f" [{item.reason}]"
+            line += f" [{in_words(item.reason)}]"
         lines.append(line)
     return lines

@@ -1,21 +1,20 @@
-"""A dose change's reason as a page shows it: the rule named in words, linked to the rules page,
-instead of the bare "(rule 3)" the terminal prints."""
+"""A dose change's reason as a page shows it: each rule it names said in words
+(``core.rules.in_words``, as the terminal and paper say it) and linked to the rules page."""
 
 from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from supple.core.rules import split_mention
+from supple.core.rules import RuleText, in_words
+
+
+def _link(rule: RuleText) -> str:
+    return str(Markup('<a href="/rules#{}">{}</a>').format(rule.anchor, rule.name))
 
 
 def reason_with_rule_links(text: str | None) -> Markup:
-    """``text`` with its "(rule N)" ending replaced by each rule's short name, linked."""
+    """``text`` with its "(rule N)" ending replaced by each rule's short name, linked. The
+    text is escaped before the links go in, so only the links are markup."""
     if not text:
         return Markup("")
-    words, rules = split_mention(text)
-    if not rules:
-        return escape(text)
-    links = Markup(" and ").join(
-        Markup('<a href="/rules#{}">{}</a>').format(rule.anchor, rule.name) for rule in rules
-    )
-    return escape(words.rstrip(". ")) + Markup(" (") + links + Markup(").")
+    return Markup(in_words(str(escape(text)), name=_link))
