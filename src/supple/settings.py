@@ -18,6 +18,7 @@ PREFIX = "SUPPLE_"
 DEFAULT_PORT = 8765
 # The names personal mode answers on (``Host``), besides those given with ``--allowed-host``.
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class Settings:
     # file beside the SQLite database or in the user data folder (see ``supple.web.secret``).
     secret_key: str | None = None
     secret_file: Path | None = None
+    # Clinic mode (``supple serve --clinic``): every page and API route asks for a sign-in.
+    clinic: bool = False
+    # Behind a TLS proxy (``--proxy-headers``): cookies ``__Host-`` and ``Secure``, HSTS sent.
+    proxy_headers: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,9 +55,26 @@ class Settings:
                 values[field.name] = tuple(h.strip() for h in raw.split(",") if h.strip())
             elif field.name == "secret_file":
                 values[field.name] = Path(raw)
+            elif field.type in ("bool", bool):
+                values[field.name] = raw.strip().lower() in TRUE_WORDS
             else:
                 values[field.name] = raw
         return cls(**values)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        """The ``SUPPLE_…`` variables that give back these settings (how ``supple serve
+        --workers N`` hands them to worker processes, which build their own app)."""
+        env: dict[str, str] = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if value is None or value == () or value is False:
+                continue
+            if isinstance(value, tuple):
+                value = ",".join(value)
+            elif isinstance(value, bool):
+                value = "1"
+            env[PREFIX + field.name.upper()] = str(value)
+        return env
 
     def variable(self, name: str) -> str:
         """The environment variable a field is read from, for messages."""

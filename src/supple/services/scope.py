@@ -24,7 +24,7 @@ NO_PROFILE = (
     "no profile yet: run `supple init` to create one (it asks a few safety questions first)"
 )
 
-Role = Literal["person", "clinician", "admin", "operator"]
+Role = Literal["person", "client", "clinician", "admin", "operator"]
 
 
 class Clock(Protocol):
@@ -88,7 +88,9 @@ def moment_day(clock: Clock, zone: str) -> date:
 @dataclass(frozen=True)
 class Actor:
     """Who acts: a role and the id it is known by (None: a local visitor before any person
-    exists, or the operator of a clinic server, who holds the database and has no account)."""
+    exists, or the operator of a clinic server, who holds the database and has no account).
+    ``person`` is personal mode's one person (its ``people`` id); in a clinic, ``client``,
+    ``clinician`` and ``admin`` carry the signed-in user's ``users`` id."""
 
     role: Role
     id: int | None

@@ -38,7 +38,7 @@ from supple.core.login_rules import (
     session_state,
 )
 from supple.store import accounts, api_tokens, invites, logins, second_factors, throttle
-from supple.store.accounts import User
+from supple.store.accounts import User as User  # re-exported: the web names a sign-in's user
 from supple.store.database import Store
 
 
@@ -143,13 +143,19 @@ def resolve(store: Store, token: str, now: datetime) -> Resolved | None:
 def resolve_api_token(store: Store, token: str, now: datetime) -> Actor | None:
     """The user behind ``Authorization: Bearer <token>``, or None (unknown, revoked, disabled).
     Its last use is noted at most once a minute."""
+    found = resolve_api_token_user(store, token, now)
+    return None if found is None else found[0]
+
+
+def resolve_api_token_user(store: Store, token: str, now: datetime) -> tuple[Actor, User] | None:
+    """The same, with the user's row (the web's boundary needs both)."""
     found = api_tokens.find(store, tokens.digest(token))
     if found is None or not found[1].active:
         return None
     api_token, user = found
     if api_token.last_used_at is None or now - api_token.last_used_at >= timedelta(minutes=1):
         api_tokens.touch(store, api_token.id, now)
-    return Actor(user_id=user.id, role=user.role, person_id=user.person_id, active=True)
+    return Actor(user_id=user.id, role=user.role, person_id=user.person_id, active=True), user
 
 
 def begin_enrolment(store: Store, user: User, issuer: str) -> totp.Enrolment:
@@ -157,6 +163,60 @@ def begin_enrolment(store: Store, user: User, issuer: str) -> totp.Enrolment:
     enrolment = totp.enrol(user.email, issuer)
     second_factors.start_totp(store, user.id, enrolment.secret)
     return enrolment
+
+
+def pending_enrolment(store: Store, resolved: Resolved, issuer: str) -> totp.Enrolment | None:
+    """The enrolment page's QR code: the seed started earlier and not yet confirmed (so a
+    reload or a wrong code shows the same one), else a new one. None when two-factor is
+    already on, or the user is no staff member."""
+    user = accounts.get_user(store, resolved.user.id)
+    if user is None or user.role not in STAFF or user.totp_enabled_at is not None:
+        return None
+    if user.totp_secret is not None:
+        return totp.enrol(user.email, issuer, secret=user.totp_secret)
+    return begin_enrolment(store, user, issuer)
+
+
+def sign_in_invited(
+    store: Store,
+    user: User,
+    now: datetime,
+    *,
+    address: str | None = None,
+    user_agent: str | None = None,
+) -> SignIn:
+    """The sign-in that follows setting a password through an invite (the link proved the
+    email, the form the password): a new sign-in id, as after ``sign_in``."""
+    token = tokens.new_token()
+    session = logins.start_session(
+        store, user, token.digest, now, user_agent=user_agent, address=address
+    )
+    return SignIn(
+        Outcome.SIGNED_IN,
+        token=token.value,
+        user=user,
+        needs_second_factor=needs_second_factor(user, session),
+    )
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """What the account page lists: the user's live sign-ins and their API tokens."""
+
+    sign_ins: list[logins.LoginSession]
+    tokens: list[api_tokens.ApiToken]
+    current_session_id: int | None
+
+
+def account_view(store: Store, user: User, session_id: int | None, now: datetime) -> AccountView:
+    return AccountView(
+        logins.live_sessions(store, user.id, now), api_tokens.list_for(store, user.id), session_id
+    )
+
+
+def end_other_sign_ins(store: Store, user: User, keep: int | None, now: datetime) -> int:
+    """End every sign-in of ``user`` but the one asking ("sign out everywhere else")."""
+    return logins.end_sessions(store, user.id, "ended_by_user", now, keep=keep)
 
 
 def finish_enrolment(
@@ -200,6 +260,18 @@ def second_factor(
     throttle.clear(store, throttle.key_for("account", user.email))
     logins.pass_second_factor(store, resolved.session_id, now)
     return SignIn(Outcome.SIGNED_IN, user=user)
+
+
+def practice_name(store: Store) -> str:
+    """The practice's name (the label in a staff member's authenticator app)."""
+    practice = accounts.get_practice(store)
+    return practice.name if practice else "Supple clinic"
+
+
+def invited_user(store: Store, invite: str, now: datetime) -> User | None:
+    """Whose a still-usable invite link is, without using it (a GET: mail scanners open
+    links; only setting the password consumes it)."""
+    return invites.user_for(store, tokens.digest(invite), now)
 
 
 def sign_out(store: Store, token: str, now: datetime) -> bool:

@@ -8,6 +8,7 @@ security headers → Host (rebinding) → body size → cross-site writes → Fa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -137,14 +138,41 @@ def _form_token(request: Request) -> dict[str, Any]:
     return {"csrf_token": token, "csrf_field": field}
 
 
+def _signed_in(request: Request) -> dict[str, Any]:
+    """Clinic mode: every template knows who is signed in (``signed_in``, None before)."""
+    from supple.web.clinic_guard import signed_in_of
+
+    return {"signed_in": signed_in_of(request.scope)}
+
+
 class SuppleApp(FastAPI):
     """FastAPI with the guards wrapped around its whole stack, its 500 page included."""
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: WebSettings = self.state.settings
-        inner = CrossSiteGuard(super().build_middleware_stack(), self.state.secret)
-        guarded = HostGuard(BodyLimit(inner), extra=settings.allowed_hosts)
-        return SecurityHeaders(guarded)
+        stack = super().build_middleware_stack()
+        hosts = settings.allowed_hosts
+        if settings.clinic:
+            from supple.web.clinic_guard import SignInGuard
+
+            stack = SignInGuard(stack, self.state.roots, behind_tls=settings.proxy_headers)
+            hosts = (*hosts, *configured_hosts(settings))
+        inner = CrossSiteGuard(
+            stack,
+            self.state.secret,
+            behind_tls=settings.clinic and settings.proxy_headers,
+            bearer_exempt=settings.clinic,
+        )
+        guarded = HostGuard(BodyLimit(inner), extra=hosts)
+        return SecurityHeaders(guarded, hsts=settings.clinic and settings.proxy_headers)
+
+
+def configured_hosts(settings: WebSettings) -> tuple[str, ...]:
+    """The names a clinic answers besides loopback and ``--allowed-host``: its base URL's."""
+    from urllib.parse import urlsplit
+
+    name = urlsplit(settings.base_url).hostname
+    return (name,) if name else ()
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
@@ -171,7 +199,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     )
     store = deps.install(app.state, settings)
     app.state.secret = load_key(settings, store.url)
-    templates = Jinja2Templates(directory=HERE / "templates", context_processors=[_form_token])
+    processors: list[Callable[[Request], dict[str, Any]]] = [_form_token]
+    if settings.clinic:
+        processors.append(_signed_in)
+    templates = Jinja2Templates(directory=HERE / "templates", context_processors=processors)
     templates.env.globals["version"] = __version__
     templates.env.globals["disclaimer"] = DISCLAIMER
     templates.env.globals["urgent_title"] = URGENT_TITLE
@@ -190,6 +221,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(checkin_pages.router)
     app.include_router(exports.router)
     app.include_router(settings_pages.router)
+    if settings.clinic:
+        from supple.web import signin_pages
+
+        app.include_router(signin_pages.router)
+        templates.env.globals["clinic"] = True
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     return app

@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from supple.web.refusals import is_api, refuse
 
 COOKIE = "supple_csrf"
+SECURE_COOKIE = "__Host-supple_csrf"  # behind TLS (clinic mode's --proxy-headers)
 HEADER = "x-csrf-token"
 FIELD = "csrf_token"
 SCOPE_KEY = "supple.csrf"
@@ -65,10 +66,14 @@ def is_signed(key: bytes, token: str) -> bool:
 class CsrfState:
     """The token of one request, made only when a page or the token route asks for it."""
 
-    __slots__ = ("_cookie", "_issued", "_raw", "key")
+    __slots__ = ("_cookie", "_issued", "_raw", "key", "name", "secure")
 
-    def __init__(self, key: bytes, raw_cookie: str | None) -> None:
+    def __init__(
+        self, key: bytes, raw_cookie: str | None, name: str = COOKIE, secure: bool = False
+    ) -> None:
         self.key = key
+        self.name = name
+        self.secure = secure
         self._raw = raw_cookie  # parsed on first use: most reads never need it
         self._cookie: str | None = None
         self._issued: str | None = None
@@ -77,7 +82,7 @@ class CsrfState:
     def cookie(self) -> str | None:
         """The request's token cookie, when it is one this install signed."""
         if self._raw is not None:
-            found, self._raw = _cookie(self._raw), None
+            found, self._raw = _cookie(self._raw, self.name), None
             self._cookie = found if found and is_signed(self.key, found) else None
         return self._cookie
 
@@ -93,8 +98,11 @@ class CsrfState:
         if self._issued is None:
             return None
         value = (
-            f"{COOKIE}={self._issued}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Strict; HttpOnly"
+            f"{self.name}={self._issued}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Strict; "
+            "HttpOnly"
         )
+        if self.secure:
+            value += "; Secure"
         return (b"set-cookie", value.encode())
 
 
@@ -104,15 +112,15 @@ def token_for(scope: Scope) -> str:
     return state.token
 
 
-def _cookie(raw: str) -> str | None:
-    if COOKIE not in raw:
+def _cookie(raw: str, name: str = COOKIE) -> str | None:
+    if name not in raw:
         return None
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(raw)
     except Exception:  # a malformed Cookie header is no token, not a 500
         return None
-    morsel = jar.get(COOKIE)
+    morsel = jar.get(name)
     return morsel.value if morsel else None
 
 
@@ -139,20 +147,37 @@ def _media_type(headers: Headers) -> str:
     return headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
+def has_bearer(headers: Headers) -> bool:
+    """Whether a request carries ``Authorization: Bearer …``. A page on another site cannot
+    send that header (it is not a simple header, so the browser would ask first, and Supple
+    answers no CORS question), and the clinic's guard then signs it in by that token alone,
+    never by the cookie: such a request needs no anti-forgery token."""
+    return headers.get("authorization", "").lstrip()[:7].lower() == "bearer "
+
+
 class CrossSiteGuard:
     """Pure ASGI: checks unsafe requests before any route reads them, and sets the token cookie
-    on the way out when a page issued a new token."""
+    on the way out when a page issued a new token.
 
-    def __init__(self, app: ASGIApp, key: bytes) -> None:
+    In clinic mode (``bearer_exempt``), a script's ``Authorization: Bearer`` write skips the
+    token (but not the ``Origin`` check); behind TLS the cookie is ``__Host-`` and ``Secure``.
+    """
+
+    def __init__(
+        self, app: ASGIApp, key: bytes, *, behind_tls: bool = False, bearer_exempt: bool = False
+    ) -> None:
         self.app = app
         self.key = key
+        self.cookie = SECURE_COOKIE if behind_tls else COOKIE
+        self.secure = behind_tls
+        self.bearer_exempt = bearer_exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        state = CsrfState(self.key, headers.get("cookie"))
+        state = CsrfState(self.key, headers.get("cookie"), self.cookie, self.secure)
         scope[SCOPE_KEY] = state
         if scope["method"] in WRITE_METHODS:
             checked = await self._check(scope, receive, send, headers, state)
@@ -184,6 +209,8 @@ class CrossSiteGuard:
             reason = f"send the body as application/json (Content-Type was {shown})"
             await refuse(scope, receive, send, 415, title, reason)
             return None
+        if self.bearer_exempt and has_bearer(headers):
+            return receive
         submitted = headers.get(HEADER)
         if submitted is None and media in FORM_TYPES:
             submitted, receive = await _form_token(scope, receive, media)

@@ -1,6 +1,12 @@
 """The web app's composition root: the store, the clock and the person a request acts for,
 built into one frozen ``Scope`` per request. The only web module that opens the store or picks
-the person; routes receive the scope and pass it to the services."""
+the person; routes receive the scope and pass it to the services.
+
+In personal mode the person is the install's one person. In clinic mode it is the signed-in
+client (``clinic_guard`` resolved them before any route ran), so every personal page and
+``/api/v1/…`` route acts on that client's own record; staff have no record of their own and
+get 404 there (their clients' records are under ``/clinic`` and ``/api/v1/clients/…``).
+"""
 
 from __future__ import annotations
 
@@ -15,10 +21,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from supple import services
+from supple.core.errors import NotFound
 from supple.services import Clock, PinnedDay, Scope, SystemClock
+from supple.services.scope import Actor
 from supple.store.database import Store, open_store
 from supple.store.profiles import local_person
+from supple.web.clinic_guard import signed_in_of
 from supple.web.settings import WebSettings
+
+STAFF_HAVE_NO_RECORD = (
+    "this is a client's own page, and staff have no record of their own: "
+    "open a client from the caseload (/clinic, or /api/v1/clients/{client_id}/…)"
+)
 
 
 class Roots:
@@ -52,6 +66,20 @@ class Roots:
         return await run_in_threadpool(self.person)
 
 
+def _own_scope(request: Request, store: Store, roots: Roots) -> Scope:
+    """The scope of a request to a personal route: personal mode's one person, or in clinic
+    mode the signed-in client acting on their own record."""
+    if not roots.settings.clinic:
+        return Scope.local(store, roots.person(), roots.clock)
+    signed = signed_in_of(request.scope)
+    if signed is None or signed.needs_second_factor:
+        raise NotFound("sign in first")
+    if signed.user.person_id is None:
+        raise NotFound(STAFF_HAVE_NO_RECORD)
+    actor = Actor("client", signed.user.id)
+    return Scope(store, actor, signed.user.person_id, roots.clock)
+
+
 def install(state: Any, settings: WebSettings) -> Store:
     """Open the store (migrating it when needed) and keep the roots on the app's state."""
     roots = Roots(settings)
@@ -70,6 +98,8 @@ async def request_scope(request: Request) -> Scope:
     """The scope of a request, its reads not pinned: the player's event posts, and routes that
     pin them themselves in their worker thread (``pinned``)."""
     roots = _roots(request)
+    if roots.settings.clinic:
+        return _own_scope(request, roots.store, roots)
     return Scope.local(roots.store, await roots.person_async(), roots.clock)
 
 
@@ -80,7 +110,7 @@ def pinned_scope(request: Request) -> Iterator[Scope]:
     (today), which then runs no dependency at all."""
     roots = _roots(request)
     with roots.store.pinned() as store:
-        yield Scope.local(store, roots.person(), roots.clock)
+        yield _own_scope(request, store, roots)
 
 
 async def get_scope(request: Request) -> AsyncIterator[Scope]:
@@ -92,6 +122,10 @@ async def get_scope(request: Request) -> AsyncIterator[Scope]:
     route's worker thread.
     """
     roots = _roots(request)
+    if roots.settings.clinic:
+        with roots.store.pinned() as store:
+            yield _own_scope(request, store, roots)
+        return
     person = await roots.person_async()
     with roots.store.pinned() as store:
         yield Scope.local(store, person, roots.clock)

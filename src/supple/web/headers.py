@@ -22,15 +22,18 @@ HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
 ]
-_OURS = {name for name, _ in HEADERS} | {b"server"}
+# Behind a TLS proxy only: browsers then refuse plain HTTP to this name for two years.
+HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+_OURS = {name for name, _ in HEADERS} | {b"server", HSTS[0]}
 
 
 class SecurityHeaders:
     """Pure ASGI: sets the headers above on ``http.response.start`` (replacing any copy a
     route set, and dropping a ``server`` banner)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        self.headers = [*HEADERS, HSTS] if hsts else HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,7 +43,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
-                message["headers"] = kept + HEADERS
+                message["headers"] = kept + self.headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,64 @@
+"""Who may open a client's record in the clinic, and the access log that remembers who did.
+
+The web's request boundary (``web.clinic_scope``, ``web.clinic_guard``) calls these; each one
+asks ``core.access`` for the rule and the store for the facts, so the boundary itself holds no
+rule and touches no table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from supple.core import access
+from supple.services.scope import Actor, Clock, Scope
+from supple.store import access_log
+from supple.store.accounts import client_facts
+from supple.store.database import Store
+
+__all__ = ["Store", "client_scope", "practice_scope", "record", "scope_actor"]
+
+
+def scope_actor(actor: access.Actor) -> Actor:
+    """The ``Scope``'s actor for a signed-in user: its role, and its ``users`` id."""
+    return Actor(actor.role.value, actor.user_id)
+
+
+def client_scope(
+    store: Store, clock: Clock, actor: access.Actor, client_id: int, action: access.Action
+) -> Scope | None:
+    """The scope for ``actor`` taking ``action`` on client ``client_id`` (their ``people`` id),
+    or None when ``core.access.decide`` says no: not there and not theirs alike."""
+    if not access.decide(actor, action, client_facts(store, client_id)):
+        return None
+    return Scope(store, scope_actor(actor), client_id, clock)
+
+
+def practice_scope(
+    store: Store, clock: Clock, actor: access.Actor, action: access.Action
+) -> Scope | None:
+    """The scope for a practice-wide action (no client), or None when the role may not."""
+    if not access.decide(actor, action):
+        return None
+    return Scope(store, scope_actor(actor), None, clock)
+
+
+def record(
+    store: Store,
+    *,
+    at: datetime,
+    actor_user_id: int | None,
+    action: str,
+    person_id: int | None,
+    what: str,
+    address: str | None,
+) -> None:
+    """Append one entry to the access log (append-only: the database refuses any change)."""
+    access_log.append(
+        store,
+        at=at,
+        actor_user_id=actor_user_id,
+        action=action,
+        person_id=person_id,
+        what=what,
+        address=address,
+    )
