@@ -14,7 +14,7 @@ changes any more, and the person is told so.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -299,6 +299,28 @@ class Adaptation:
         return next((p for p in self.pauses if p.covers(self.on)), None)
 
 
+# --- the two morning rules, also read by the clinic's needs-attention queue ------------------
+
+
+def morning_alarm(pain: int, before: int | None) -> Literal["high", "jump"] | None:
+    """Rule 3's test of one morning: "high" when its pain is above 5, "jump" when it is at
+    least 2 points above the morning before (``before``: None when that morning is unknown)."""
+    if pain > MORNING_HIGH:
+        return "high"
+    if before is not None and pain >= before + MORNING_JUMP:
+        return "jump"
+    return None
+
+
+def weekly_rise(now: Sequence[int], then: Sequence[int]) -> tuple[float, float] | None:
+    """Rule 4's test: the averages (this week, the week before) when this week's is at least
+    1 point above, else None (also when either week has no rating)."""
+    if not now or not then:
+        return None
+    avg_now, avg_then = sum(now) / len(now), sum(then) / len(then)
+    return (avg_now, avg_then) if avg_now >= avg_then + WEEK_RISE else None
+
+
 # --- replaying the rules ----------------------------------------------------------------------
 
 
@@ -429,12 +451,11 @@ class _Replay:
         if today is None:
             return
         before = self.history.mornings.get(day - timedelta(days=1))
-        high = today.pain > MORNING_HIGH
-        jump = before is not None and today.pain >= before.pain + MORNING_JUMP
-        if not (high or jump):
+        alarm = morning_alarm(today.pain, before.pain if before else None)
+        if alarm is None:
             return
         said = when(day, self.today)
-        if high:
+        if alarm == "high":
             why = f"your morning pain on {said} was {today.pain}/10, above 5"
         else:
             assert before is not None
@@ -519,10 +540,9 @@ class _Replay:
         for label, pick in (("pain", 0), ("stiffness", 1)):
             now = [(m.pain, m.stiffness)[pick] for m in this if m]
             then = [(m.pain, m.stiffness)[pick] for m in last if m]
-            if not now or not then:
-                continue
-            avg_now, avg_then = sum(now) / len(now), sum(then) / len(then)
-            if avg_now >= avg_then + WEEK_RISE:
+            rise = weekly_rise(now, then)
+            if rise is not None:
+                avg_now, avg_then = rise
                 self.pauses.append(
                     Pause(
                         "4",

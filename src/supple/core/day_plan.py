@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from supple.core.plan import Dose, Exercise, Prescription, Program, Tip, Variant
 from supple.core.schedule import Slot, locate
@@ -56,6 +56,19 @@ class DayPlan:
 def tip_for(program: Program, on: date) -> Tip | None:
     """A different tip each day, the same one all day."""
     return program.tips[on.toordinal() % len(program.tips)] if program.tips else None
+
+
+def scheduled_days(program: Program, start: date, first: date, last: date) -> list[date]:
+    """The dates from ``first`` to ``last`` (none before ``start``) whose program day holds a
+    session: what adherence counts as planned, in the progress report and the clinic alike."""
+    days: list[date] = []
+    day = max(start, first)
+    while day <= last:
+        number = locate(start, day, cycle=7, weeks=program.weeks).day
+        if any(d.number == number and d.items for d in program.days):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
 
 
 def plan_day(

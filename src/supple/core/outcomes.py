@@ -7,7 +7,7 @@ physiotherapist) can see why Supple calls a change "clinically important" or not
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -213,6 +213,21 @@ def day_marks(
     return tuple(tuple(row) for row in rows)
 
 
+def planned_by(day: date, on: date, done: Container[date]) -> bool:
+    """Whether a scheduled ``day`` counts as planned when looking from ``on``: every day before
+    it, and ``on`` itself only once done (the day is not over yet)."""
+    return day < on or (day == on and day in done)
+
+
+def window(
+    first: date, last: date, on: date, scheduled: Iterable[date], done: Container[date]
+) -> tuple[int, int]:
+    """Sessions done and sessions planned on the scheduled days from ``first`` to ``last``,
+    looking from ``on`` (``planned_by``): the clinic's 7- and 30-day adherence."""
+    planned = [d for d in scheduled if first <= d <= last and d <= on and planned_by(d, on, done)]
+    return sum(1 for d in planned if d in done), len(planned)
+
+
 def adherence(start: date, on: date, scheduled: Iterable[date], done: Iterable[date]) -> Adherence:
     """Sessions done over sessions scheduled, per program week, up to ``on``.
 
@@ -220,7 +235,7 @@ def adherence(start: date, on: date, scheduled: Iterable[date], done: Iterable[d
     """
     done_set = {d for d in done if start <= d <= on}
     scheduled_days = set(scheduled)
-    planned = sorted(d for d in scheduled_days if start <= d < on or (d == on and d in done_set))
+    planned = sorted(d for d in scheduled_days if start <= d <= on and planned_by(d, on, done_set))
     weeks: dict[int, list[int]] = {}
     for day in planned:
         counts = weeks.setdefault((day - start).days // 7 + 1, [0, 0])

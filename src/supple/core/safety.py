@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from datetime import date, datetime
+from typing import Literal, Protocol, TypeVar
 
 from supple.core.errors import InputError
 
@@ -205,6 +206,41 @@ def parse_answers(text: str, questions: Sequence[Question] = QUESTIONS) -> dict[
         else:
             raise InputError(f"answer {number} ('{word}') must be y or n")
     return answers
+
+
+class Screening(Protocol):
+    """One run of the screen as stored: when it was answered, and the answers."""
+
+    @property
+    def answered_at(self) -> datetime: ...
+
+    @property
+    def answers(self) -> Mapping[str, bool]: ...
+
+
+class Clearing(Protocol):
+    """A clinician's clearance as stored: the day it names, and when it was recorded."""
+
+    @property
+    def cleared_on(self) -> date: ...
+
+    @property
+    def recorded_at(self) -> datetime: ...
+
+
+S = TypeVar("S", bound=Screening)
+
+
+def uncleared(runs: Sequence[S], clearances: Sequence[Clearing], on: date) -> list[S]:
+    """The runs with a "yes" that no clearance answers on ``on``, oldest first: a clearance
+    answers a run when it was recorded after it and names a day on or before ``on``. Any run
+    left here blocks sessions (rule 1); the session gate and the clinic's queue both ask."""
+    return [
+        run
+        for run in runs
+        if not verdict(run.answers).clear
+        and not any(c.recorded_at > run.answered_at and c.cleared_on <= on for c in clearances)
+    ]
 
 
 SETTLED_PAIN = 2

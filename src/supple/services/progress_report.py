@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from supple.core.adapt import History, adapt
+from supple.core.day_plan import scheduled_days
 from supple.core.outcomes import (
     HABIT_DAYS,
     HABIT_SESSIONS,
@@ -21,9 +22,7 @@ from supple.core.outcomes import (
     review_due,
     sparkline,
 )
-from supple.core.plan import Program
 from supple.core.profile import Profile
-from supple.core.schedule import locate
 from supple.services.current_day import in_window
 from supple.services.history import load_history
 from supple.services.profile import get_profile, program_for
@@ -47,17 +46,6 @@ class Progress:
 def _session_dates(scope: Scope, history: History) -> set[date]:
     rows = checkins.list_for(scope.store, scope.require_subject(), kind="session")
     return {d for d, ex in history.done.items() if ex} | {row.on_date for row in rows}
-
-
-def _scheduled(program: Program, start: date, on: date) -> list[date]:
-    days = []
-    day = start
-    while day <= on:
-        number = locate(start, day, cycle=7, weeks=program.weeks).day
-        if any(d.number == number and d.items for d in program.days):
-            days.append(day)
-        day += timedelta(days=1)
-    return days
 
 
 def progress(scope: Scope, on: date) -> Progress:
@@ -86,7 +74,7 @@ def progress(scope: Scope, on: date) -> Progress:
     return Progress(
         on=on,
         profile=profile,
-        adherence=adherence(start, on, _scheduled(program, start, on), done),
+        adherence=adherence(start, on, scheduled_days(program, start, start, on), done),
         mornings=mornings,
         weekly_pain=weekly_pain,
         psfs=psfs,

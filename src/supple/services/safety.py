@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from supple.core.clearance import check_clearance
 from supple.core.errors import InputError
 from supple.core.pain import must_stop
-from supple.core.safety import QUESTIONS, Block, Verdict, pain_settled, verdict
+from supple.core.safety import QUESTIONS, Block, Verdict, pain_settled, uncleared, verdict
 from supple.services.current_day import in_window, today
 from supple.services.profile import get_profile
 from supple.services.scope import Scope
@@ -74,12 +74,9 @@ def gate(scope: Scope, on: date) -> Block | None:
             f"No session yet: please answer the safety questions first ({len(QUESTIONS)} of them).",
             "screen",
         )
-    cleared = screens.list_clearances(scope.store, person)
-    for run in reversed(runs):
-        if verdict(run.answers).clear:
-            continue
-        if not any(c.recorded_at > run.answered_at and c.cleared_on <= on for c in cleared):
-            return _flag_block(run)
+    waiting = uncleared(runs, screens.list_clearances(scope.store, person), on)
+    if waiting:
+        return _flag_block(waiting[-1])
     return _pain_stop_block(scope, on, runs)
 
 

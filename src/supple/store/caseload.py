@@ -1,0 +1,262 @@
+"""A caseload's records in a fixed number of statements, however many clients it holds.
+
+The clinic's dashboard reads every client of a clinician at once. Each function here is one
+statement over the whole caseload (the clients are a subquery, never a loop and never a list of
+ids), so 5 clients and 200 cost the same number of round trips; the rules that read the rows
+are ``core.attention``'s, applied by ``services.caseload``.
+
+What counts as a session done on a day: a session of that day with a step completed after its
+get-ready countdown, or a session or exercise check-in of that day (a session logged by
+check-ins alone). The client's own progress page counts a completed *work* step; telling the
+two apart here would mean reading each session's stored timeline, about a second for 6,000
+sessions on PostgreSQL, so the dashboard takes the step's place in the timeline instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from supple.core.access import Role
+from supple.store.care_schema import alert_acks
+from supple.store.clinic_schema import client_clinicians, users
+from supple.store.database import Store
+from supple.store.schema import (
+    checkins,
+    clearances,
+    people,
+    profiles,
+    screen_answers,
+    session_events,
+    sessions,
+)
+from supple.store.screens import Clearance, ScreenRun, aware
+
+SESSION_KINDS = ("session", "exercise")
+
+
+@dataclass(frozen=True)
+class Client:
+    """One client of the caseload and their profile (None before their first run)."""
+
+    client_id: int
+    name: str
+    email: str
+    start_date: date | None
+    timezone: str | None
+    plan_yaml: str | None
+    plan_source: str | None
+
+
+@dataclass(frozen=True)
+class Acked:
+    kind: str
+    since: str
+    by: str | None
+    at: datetime
+
+
+@dataclass
+class Records:
+    """Every client's rows the rules read, keyed by client id."""
+
+    checkins: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    session_days: dict[int, set[date]] = field(default_factory=lambda: defaultdict(set))
+    last_session: dict[int, date] = field(default_factory=dict)
+    last_morning: dict[int, tuple[date, int]] = field(default_factory=dict)
+    screens: dict[int, list[ScreenRun]] = field(default_factory=lambda: defaultdict(list))
+    clearances: dict[int, list[Clearance]] = field(default_factory=lambda: defaultdict(list))
+    acks: dict[int, list[Acked]] = field(default_factory=lambda: defaultdict(list))
+
+
+def caseload_ids(clinician_id: int | None, client_id: int | None = None) -> sa.Select[Any]:
+    """The ``people`` ids of the active clients assigned to ``clinician_id`` (None: every
+    client of the practice), narrowed to one client when ``client_id`` is given."""
+    query = sa.select(users.c.person_id).where(
+        users.c.role == Role.CLIENT.value, users.c.active.is_(True)
+    )
+    if clinician_id is not None:
+        query = query.where(
+            users.c.person_id.in_(
+                sa.select(client_clinicians.c.person_id).where(
+                    client_clinicians.c.clinician_id == clinician_id
+                )
+            )
+        )
+    if client_id is not None:
+        query = query.where(users.c.person_id == client_id)
+    return query
+
+
+def clients(conn: sa.Connection, ids: sa.Select[Any]) -> list[Client]:
+    query = (
+        sa.select(
+            users.c.person_id,
+            users.c.name,
+            users.c.email,
+            people.c.name.label("person_name"),
+            profiles.c.start_date,
+            profiles.c.timezone,
+            profiles.c.plan_yaml,
+            profiles.c.plan_source,
+        )
+        .select_from(users)
+        .join(people, people.c.id == users.c.person_id)
+        .outerjoin(profiles, profiles.c.person_id == users.c.person_id)
+        .where(users.c.person_id.in_(ids))
+        .order_by(users.c.person_id)
+    )
+    return [
+        Client(
+            client_id=row.person_id,
+            name=row.name or row.person_name or row.email,
+            email=row.email,
+            start_date=row.start_date,
+            timezone=row.timezone,
+            plan_yaml=row.plan_yaml,
+            plan_source=row.plan_source,
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def _session_done() -> sa.ColumnElement[bool]:
+    """A session with a step completed after its get-ready countdown (step 0)."""
+    return sa.exists(
+        sa.select(session_events.c.id).where(
+            session_events.c.session_id == sessions.c.id,
+            session_events.c.kind == "step_completed",
+            session_events.c.step_index >= 1,
+        )
+    )
+
+
+def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], Records]:
+    """The caseload's clients and their records: check-ins and session days from ``since``
+    on, and, however old, each client's last session, last morning, red-flag answers,
+    clearances and acknowledged items. Eight statements, whatever the caseload's size."""
+    records = Records()
+    with store.read() as conn:
+        found = clients(conn, ids)
+        for row in conn.execute(
+            sa.select(
+                checkins.c.person_id,
+                checkins.c.kind,
+                checkins.c.on_date,
+                checkins.c.subject,
+                checkins.c["values"],
+            )
+            .where(
+                checkins.c.person_id.in_(ids),
+                checkins.c.on_date >= since,
+                checkins.c.kind.in_(("morning", *SESSION_KINDS)),
+            )
+            .order_by(checkins.c.on_date, checkins.c.id)
+        ):
+            records.checkins[row.person_id].append(row)
+        for person_id, on in conn.execute(
+            sa.select(sessions.c.person_id, sessions.c.on_date)
+            .distinct()
+            .where(sessions.c.person_id.in_(ids), sessions.c.on_date >= since, _session_done())
+        ):
+            records.session_days[person_id].add(on)
+        _last_sessions(conn, ids, records)
+        _last_mornings(conn, ids, records)
+        _screens(conn, ids, records)
+        for cleared in conn.execute(
+            sa.select(clearances.c.person_id, clearances.c.cleared_on, clearances.c.recorded_at)
+            .where(clearances.c.person_id.in_(ids))
+            .order_by(clearances.c.recorded_at, clearances.c.id)
+        ):
+            records.clearances[cleared.person_id].append(
+                Clearance(cleared.cleared_on, aware(cleared.recorded_at))
+            )
+        for ack in conn.execute(
+            sa.select(
+                alert_acks.c.person_id,
+                alert_acks.c.kind,
+                alert_acks.c.since,
+                alert_acks.c.acknowledged_at,
+                users.c.name,
+                users.c.email,
+            )
+            .outerjoin(users, users.c.id == alert_acks.c.acknowledged_by)
+            .where(alert_acks.c.person_id.in_(ids))
+        ):
+            records.acks[ack.person_id].append(
+                Acked(ack.kind, ack.since, ack.name or ack.email, aware(ack.acknowledged_at))
+            )
+    return found, records
+
+
+def _last_sessions(conn: sa.Connection, ids: sa.Select[Any], records: Records) -> None:
+    """Each client's newest day with a session done, however long ago (one statement)."""
+    played = sa.select(sessions.c.person_id, sessions.c.on_date.label("on")).where(
+        sessions.c.person_id.in_(ids), _session_done()
+    )
+    logged = sa.select(checkins.c.person_id, checkins.c.on_date.label("on")).where(
+        checkins.c.person_id.in_(ids), checkins.c.kind.in_(SESSION_KINDS)
+    )
+    both = sa.union_all(played, logged).subquery()
+    for person_id, last in conn.execute(
+        sa.select(both.c.person_id, sa.func.max(both.c.on)).group_by(both.c.person_id)
+    ):
+        records.last_session[person_id] = last
+
+
+def _last_mornings(conn: sa.Connection, ids: sa.Select[Any], records: Records) -> None:
+    """Each client's newest morning check-in, however long ago (one statement)."""
+    newest = (
+        sa.select(checkins.c.person_id, sa.func.max(checkins.c.on_date).label("on"))
+        .where(checkins.c.person_id.in_(ids), checkins.c.kind == "morning")
+        .group_by(checkins.c.person_id)
+        .subquery()
+    )
+    query = sa.select(checkins.c.person_id, checkins.c.on_date, checkins.c["values"]).join(
+        newest,
+        (newest.c.person_id == checkins.c.person_id) & (newest.c.on == checkins.c.on_date),
+    )
+    for row in conn.execute(query.where(checkins.c.kind == "morning")):
+        pain = (row.values or {}).get("pain")
+        if isinstance(pain, int):
+            records.last_morning[row.person_id] = (row.on_date, pain)
+
+
+def _screens(conn: sa.Connection, ids: sa.Select[Any], records: Records) -> None:
+    """The "yes" answers of every screen, grouped into runs (a "no" changes no verdict)."""
+    runs: dict[str, ScreenRun] = {}
+    for row in conn.execute(
+        sa.select(screen_answers)
+        .where(screen_answers.c.person_id.in_(ids), screen_answers.c.answer.is_(True))
+        .order_by(screen_answers.c.answered_at, screen_answers.c.id)
+    ):
+        run = runs.get(row.screen_id)
+        if run is None:
+            run = runs[row.screen_id] = ScreenRun(row.screen_id, aware(row.answered_at), {})
+            records.screens[row.person_id].append(run)
+        run.answers[row.question_id] = True
+
+
+def acknowledge(
+    store: Store, *, person_id: int, kind: str, since: str, by: int, at: datetime
+) -> bool:
+    """Record that ``by`` has seen an item; False when it was acknowledged already (the first
+    acknowledgement is kept)."""
+    try:
+        with store.write() as conn:
+            conn.execute(
+                alert_acks.insert().values(
+                    person_id=person_id,
+                    kind=kind,
+                    since=since,
+                    acknowledged_by=by,
+                    acknowledged_at=at,
+                )
+            )
+    except sa.exc.IntegrityError:
+        return False
+    return True
