@@ -101,7 +101,7 @@ def test_a_clinician_sees_only_their_own_clients_and_an_admin_sees_everyone(
     assert never_started.adherence_7d == (0, 0) and never_started.latest_pain is None
 
 
-@pytest.mark.parametrize("role", ["person", "operator"])
+@pytest.mark.parametrize("role", ["client", "person", "operator"])
 def test_anyone_but_staff_finds_no_caseload(clinic: tuple[Store, Caseload], role: str) -> None:
     store, built = clinic
     with pytest.raises(NotFound):
@@ -168,7 +168,7 @@ def test_not_yours_is_answered_like_not_there(clinic: tuple[Store, Caseload]) ->
         (staff(store, "clinician", other.id), client),  # another clinician's client
         (staff(store, "admin", built.admin_id), client),  # an admin treats only their own
         (staff(store, "clinician", built.clinician_id), 99_999),  # nobody
-        (staff(store, "person", client), client),  # the client themself
+        (staff(store, "client", client), client),  # the client themself
     ):
         with pytest.raises(NotFound) as caught:
             caseload.acknowledge(scope, who, since.kind, since.since)

@@ -16,9 +16,9 @@ Modules import one way only, each from those above it::
     sessions       guided sessions: start, record, resume, close, history
     records        every record of the subject, out and back in (backups)
     freshness      the stamp today's cached answer is keyed by (the web app's)
+    caseload       a clinician's clients, the needs-attention queue, acknowledging an item
     clinic_accounts  the operator's clinic: the practice, users, disabling, API tokens
     signin         signing in and out, second factors, invites, who a cookie or token is
-    caseload       a clinician's clients, the needs-attention queue, acknowledging an item
 
 The last six are imported by name (``from supple.services import sessions``) and not loaded
 here, so a terminal command that needs none of them never pays for them (the last two pull in
