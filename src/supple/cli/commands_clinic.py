@@ -158,6 +158,72 @@ def disable(email: str) -> None:
     click.echo(f"Disabled {user.email}; ended {ended} sign-in{plural}.")
 
 
+@clinic.command("demo-data")
+@click.option("--clinicians", type=int, required=True, help="How many clinicians to add.")
+@click.option("--clients", type=int, required=True, help="How many clients, shared among them.")
+@click.option("--days", type=int, required=True, help="How many days of records, up to today.")
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed, the same data."
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Give every demo account the password on the first line of standard input "
+    "(otherwise the clinicians and one client get invite links).",
+)
+@base_url_option
+@friendly
+def demo_data(
+    clinicians: int, clients: int, days: int, seed: int, password_stdin: bool, base_url: str
+) -> None:
+    """Fill the clinic with demo clinicians and clients, with realistic records: sessions, check-
+    ins, pain that comes and goes, red flags, clearances and dose changes (accounts @demo.example).
+    """
+    from supple.core.errors import InputError
+    from supple.services import demo_data as demo
+
+    demo.check_sizes(clinicians, clients, days)
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InputError("--password-stdin found no password on standard input")
+    scope = open_operator_scope()
+
+    def report(done: int, total: int) -> None:
+        click.echo(f"  {done:,} of {total:,} clients written", err=True)
+
+    made = demo.make_demo(
+        scope,
+        clinicians=clinicians,
+        clients=clients,
+        days=days,
+        seed=seed,
+        password=password,
+        base_url=base_url,
+        progress=report if clients > 1000 else None,
+    )
+    click.echo(
+        f"Made a demo practice in {made.seconds:.1f} s: {clinicians:,} clinicians and "
+        f"{clients:,} clients with records from {made.first_day} to {made.last_day} (seed {seed})."
+    )
+    for table, count in made.counts.items():
+        click.echo(f"  {table:<18} {count:>12,}")
+    click.echo("Sign in as:")
+    shown = made.clinicians if len(made.clinicians) <= 10 else made.clinicians[:10]
+    for account in [*shown, *([made.sample_client] if made.sample_client else [])]:
+        click.echo(f"  {account.email}  {account.name}".rstrip())
+        if account.invite is not None:
+            until = f"{account.invite.expires_at:%Y-%m-%d %H:%M} UTC"
+            click.echo(f"    set a password (works once, until {until}): {account.invite.url}")
+    if len(made.clinicians) > len(shown):
+        click.echo(
+            f"  … and {len(made.clinicians) - len(shown)} more clinicians (`supple clinic users`)"
+        )
+    if password is not None:
+        click.echo("Every demo account signs in with the password given on standard input.")
+
+
 @clinic.group()
 def token() -> None:
     """Personal API tokens for scripts (`Authorization: Bearer …`)."""
