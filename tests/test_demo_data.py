@@ -30,6 +30,7 @@ from supple.core.safety import QUESTIONS
 from supple.services import (
     FixedClock,
     Scope,
+    caseload,
     clinic_accounts,
     demo_data,
     progress_report,
@@ -396,3 +397,17 @@ def test_a_weak_password_is_refused_before_anything_is_written(supple: Supple, d
 def test_the_service_refuses_bad_numbers_before_touching_the_store() -> None:
     with pytest.raises(InputError, match="number of clients must be from 1 to 200,000, got 0"):
         demo_data.check_sizes(1, 0, 5)
+
+
+def test_the_caseload_dashboard_reads_a_demo_clinicians_clients_and_flags_some(
+    practice: tuple[Store, demo_data.Made],
+) -> None:
+    store, _ = practice
+    clinician = accounts.require_user(store, "clinician-001@demo.example")
+    scope = Scope(store, Actor("clinician", clinician.id), None, FixedClock(T0))
+    rows = caseload.caseload(scope)
+    assert len(rows) == 40
+    kinds = Counter(flag.kind for _, flag in caseload.queue(rows))
+    assert sum(kinds.values()) > 0 and len(kinds) >= 2, kinds
+    assert any(not row.needs_attention for row in rows)
+    assert caseload.caseload_json(rows)["clients"][0]["client_id"] in {r.client_id for r in rows}

@@ -183,7 +183,7 @@ def draw_traits(rng: random.Random, first_day: date, last_day: date) -> Traits:
     (most early on: a practice's clients accumulate)."""
     span = max(0, (last_day - first_day).days - 2)
     offset = int(span * rng.random() ** 3) if rng.random() < 0.8 else rng.randint(0, span)
-    first_pain = rng.uniform(3.0, 7.5)
+    first_pain = rng.uniform(2.5, 6.2)
     kind = rng.random()
     if kind < 0.6:  # improves
         settled = rng.uniform(0.5, max(0.6, first_pain - 2.0))
@@ -230,7 +230,7 @@ def course(
         screens[0] = Screen(traits.start, first_minute - 20, (rng.choice(FLAG_QUESTIONS),))
     flagged_on: date | None = traits.start if screens[0].yes else None
     clear_after = rng.randint(2, 10) if flagged_on else 0
-    flare = 0.0
+    flare = wobble = 0.0
     lapse_left = 0
     # A session stopped for pain: its date, that day's pain, and the morning's check-in if any.
     stopped_for_pain: tuple[date, int, int | None] | None = None
@@ -244,7 +244,8 @@ def course(
         level = traits.settled_pain + (traits.first_pain - traits.settled_pain) * math.exp(
             -t / traits.recovery_days
         )
-        pain = _clamp(level + flare + rng.gauss(0.0, 0.7))
+        wobble = 0.7 * wobble + rng.gauss(0.0, 0.35)  # today's pain is much like yesterday's
+        pain = _clamp(level + flare + wobble)
         yesterday_stop = stopped_for_pain is not None and stopped_for_pain[0] == on - ONE_DAY
         if stopped_for_pain and yesterday_stop and rng.random() < 0.5:  # did not settle
             pain = _clamp(max(pain, stopped_for_pain[1] + 2 + rng.random()))
