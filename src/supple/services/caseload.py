@@ -217,7 +217,9 @@ def acknowledge(scope: Scope, client_id: int, kind: str, since: str) -> Acknowle
     new = table.acknowledge(
         scope.store, person_id=client_id, kind=kind, since=since, by=actor.user_id, at=now
     )
-    return Acknowledged(waiting, Ack(kind, since, None, now), new)
+    me = accounts.get_user(scope.store, actor.user_id)
+    by = (me.name or me.email) if me else None
+    return Acknowledged(waiting, Ack(kind, since, by, now), new)
 
 
 def row_json(row: Row) -> dict[str, Any]:

@@ -222,9 +222,12 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(settings_pages.router)
     if settings.clinic:
-        from supple.web import signin_pages
+        from supple.web import clinic_pages, signin_pages
+        from supple.web.api import clients
 
         app.include_router(signin_pages.router)
+        app.include_router(clinic_pages.router)
+        app.include_router(clients.router, prefix="/api/v1")
         templates.env.globals["clinic"] = True
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]

@@ -1,0 +1,118 @@
+"""The caseload dashboard ``/clinic`` (clinic mode, staff): the needs-attention queue first, each
+item with its reason, since when and a button to mark it seen; then every client with adherence
+over 7 and 30 days, last session, and morning pain with a small two-week trend. The same
+``services.caseload`` calls as ``GET /api/v1/clients``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from supple.core import attention
+from supple.core.access import Action
+from supple.core.errors import InputError
+from supple.services import Scope, caseload
+from supple.web.clinic_scope import Caseload, CurrentUser, for_client
+from supple.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+LABELS: dict[str, str] = {
+    "red_flag": "Red flag",
+    "pain_stop": "Stopped for pain",
+    "pain_unsettled": "Pain not settled",
+    "pain_rising": "Pain rising",
+    "adherence_drop": "Adherence dropping",
+    "inactive": "No recent session",
+}
+TREND_W, TREND_H = 84, 24
+
+
+def since_words(since: str) -> str:
+    """An item's since as the page says it: "Tue 3 Nov" (a red flag's moment by its day)."""
+    return attention.said(date.fromisoformat(since[:10]))
+
+
+def trend(values: tuple[int | None, ...]) -> dict[str, Any] | None:
+    """The two-week trend as an SVG polyline on the fixed 0–10 scale (gaps break the line),
+    with the same values in words for a screen reader."""
+    if not any(v is not None for v in values):
+        return None
+    step = TREND_W / max(1, len(values) - 1)
+    lines: list[list[str]] = [[]]
+    for i, value in enumerate(values):
+        if value is None:
+            if lines[-1]:
+                lines.append([])
+            continue
+        y = TREND_H - 2 - (TREND_H - 4) * value / 10
+        lines[-1].append(f"{i * step:.1f},{y:.1f}")
+    words = ", ".join("none" if v is None else str(v) for v in values)
+    return {
+        "lines": [" ".join(points) for points in lines if points],
+        "dots": [
+            (f"{i * step:.1f}", f"{TREND_H - 2 - (TREND_H - 4) * v / 10:.1f}")
+            for i, v in enumerate(values)
+            if v is not None
+            and (i == 0 or values[i - 1] is None)
+            and (i + 1 == len(values) or values[i + 1] is None)
+        ],
+        "label": f"Morning pain over the last {len(values)} days, oldest first: {words}",
+        "width": TREND_W,
+        "height": TREND_H,
+    }
+
+
+def share_words(counts: tuple[int, int]) -> str:
+    done, planned = counts
+    share = attention.share(done, planned)
+    return "—" if share is None else f"{share} %"
+
+
+@router.get("/clinic")
+def dashboard(request: Request, scope: Caseload, me: CurrentUser) -> Response:
+    return _dashboard(request, scope, me)
+
+
+def _dashboard(
+    request: Request, scope: Scope, me: Any, problem: str | None = None, status: int = 200
+) -> Response:
+    rows = caseload.caseload(scope)
+    response = render(
+        request,
+        "clinic.html",
+        "clinic",
+        "Caseload",
+        me=me,
+        rows=rows,
+        queue=caseload.queue(rows),
+        labels=LABELS,
+        since_words=since_words,
+        said=attention.said,
+        trend=trend,
+        share_words=share_words,
+        problem=problem,
+    )
+    response.status_code = status
+    return response
+
+
+@router.post("/clinic/clients/{client_id}/acknowledge")
+def acknowledge(
+    request: Request,
+    scope: Annotated[Scope, for_client(Action.ACKNOWLEDGE_ALERT)],
+    me: CurrentUser,
+    kind: Annotated[str, Form(max_length=32)],
+    since: Annotated[str, Form(max_length=32)],
+) -> Response:
+    """Mark one item seen and go back to the queue; an item that has ended meanwhile is said
+    so above the queue (409), with nothing recorded."""
+    try:
+        caseload.acknowledge(scope, scope.require_subject(), kind, since)
+    except InputError as problem:
+        practice = Scope(scope.store, scope.actor, None, scope.clock)
+        return _dashboard(request, practice, me, str(problem), status=409)
+    return RedirectResponse("/clinic#queue", status_code=303)
