@@ -5,8 +5,8 @@
     clin_b     bo@riverside.test           (clinician) treats b1
     a1, a2, b1 a1@…, a2@…, b1@…            (clients, each with a profile and a clear screen)
 
-Use it as a fixture (``from tests.clinic_world import clinic_world  # noqa: F401``, or the
-module-scoped ``clinic_world_shared`` for read-mostly tests), then:
+Use it as a fixture (``clinic_world``, registered in ``tests/conftest.py``; or the
+module-scoped ``clinic_world_shared`` for read-mostly tests; ``clinic_world_tls`` behind TLS):
 
     world.browser(world.a1)      a TestClient signed in through /login (and the TOTP step for
                                  staff), with the anti-forgery header set, like a browser page

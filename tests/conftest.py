@@ -137,3 +137,11 @@ def ready_database(url: str) -> str:
     assert profile.person_id == local_person(store)
     store.dispose()
     return url
+
+
+# The clinic's fixtures (PostgreSQL), for every test module: see tests/clinic_world.py.
+from tests.clinic_world import (  # noqa: E402, F401
+    clinic_world,
+    clinic_world_shared,
+    clinic_world_tls,
+)
