@@ -1,8 +1,11 @@
 """`supple serve`: the web app (FastAPI under uvicorn), imported only when asked for.
 
 Personal mode has no login, so it listens on this computer's loopback address only and answers
-only loopback names (plus ``--allowed-host``); a clinic mode with logins is what will serve a
-network.
+only loopback names (plus ``--allowed-host``). Clinic mode (``--clinic``) asks everyone to sign
+in, so it may listen on the network; it answers the names of ``--base-url`` and
+``--allowed-host``, may run several worker processes (``--workers``, each building its own app
+from the ``SUPPLE_…`` settings), and behind a TLS proxy (``--proxy-headers``) trusts the
+proxy's ``X-Forwarded-For``/``-Proto`` and marks its cookies ``__Host-``/``Secure`` with HSTS.
 """
 
 from __future__ import annotations
@@ -42,7 +45,10 @@ EXIT_DEADLINE = 1.0  # ... but the process ends this long after the signal, what
 
 @click.command()
 @click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Loopback address to listen on."
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (loopback only, unless --clinic).",
 )
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
@@ -56,6 +62,33 @@ EXIT_DEADLINE = 1.0  # ... but the process ends this long after the signal, what
 @click.option(
     "--open", "open_browser", is_flag=True, help="Open the app in your web browser once it is up."
 )
+@click.option(
+    "--clinic", is_flag=True, help="Clinic mode: accounts and sign-in (see `supple clinic`)."
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Clinic mode: worker processes (each serves requests; they share the database).",
+)
+@click.option(
+    "--proxy-headers",
+    is_flag=True,
+    help="Clinic mode behind a TLS proxy: trust its X-Forwarded-* headers; Secure cookies, HSTS.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="IPS",
+    help="With --proxy-headers: the proxy addresses whose X-Forwarded-* are believed.",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Clinic mode: the public address (https://clinic.example.org); its name is answered.",
+)
 @click.pass_context
 @friendly
 def serve(
@@ -65,14 +98,38 @@ def serve(
     allowed_hosts: tuple[str, ...],
     db_url: str | None,
     open_browser: bool,
+    clinic: bool,
+    workers: int,
+    proxy_headers: bool,
+    forwarded_allow_ips: str,
+    base_url: str | None,
 ) -> None:
     """Run Supple in your browser: today, the guided player, check-ins and progress."""
-    if not is_loopback(host):
+    if not clinic:
+        for given, flag in ((workers != 1, "--workers"), (proxy_headers, "--proxy-headers")):
+            if given:
+                fail(f"{flag} is for the clinic mode; add --clinic (personal mode is one process)")
+        if base_url:
+            fail("--base-url is for the clinic mode; add --clinic")
+    if not clinic and not is_loopback(host):
         fail(
             f"--host {host} would let anyone on the network read and change your data "
-            "(personal mode has no login); stay on 127.0.0.1 until the clinic mode, which "
-            "has logins, is available"
+            "(personal mode has no login); stay on 127.0.0.1, or run the clinic mode, which "
+            "has logins: supple serve --clinic"
         )
+    if clinic:
+        _serve_clinic(
+            ctx,
+            host=host,
+            port=port,
+            allowed_hosts=allowed_hosts,
+            db_url=db_url,
+            workers=workers,
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=forwarded_allow_ips,
+            base_url=base_url,
+        )
+        return
     import webbrowser
     from dataclasses import replace
 
@@ -104,6 +161,72 @@ def serve(
         server_header=False,
     )
     _server_class(uvicorn.Server)(config).run()
+
+
+def _serve_clinic(
+    ctx: click.Context,
+    *,
+    host: str,
+    port: int,
+    allowed_hosts: tuple[str, ...],
+    db_url: str | None,
+    workers: int,
+    proxy_headers: bool,
+    forwarded_allow_ips: str,
+    base_url: str | None,
+) -> None:
+    """The clinic server: checks the database holds a clinic, then runs one process, or
+    ``workers`` processes that each build the app from the same settings."""
+    from dataclasses import replace
+
+    import uvicorn
+
+    from supple.services import clinic_accounts
+    from supple.web import WebSettings, create_app
+
+    db_url = db_url or (ctx.find_root().obj or {}).get("db_url")
+    settings = WebSettings.from_env()
+    settings = replace(
+        settings,
+        database_url=db_url or settings.database_url,
+        base_url=clinic_accounts.parse_base_url(
+            base_url or os.environ.get("SUPPLE_BASE_URL") or f"http://localhost:{port}"
+        ),
+        allowed_hosts=settings.allowed_hosts + allowed_hosts,
+        clinic=True,
+        proxy_headers=proxy_headers,
+    )
+    app = create_app(settings)  # migrates the database and makes the key file, once
+    store = app.state.store
+    if not clinic_accounts.holds_clinic(store):
+        fail(
+            "this database holds no clinic yet: create it first with "
+            "`supple clinic init --name NAME --admin-email EMAIL`"
+        )
+    click.echo(f"Supple clinic is running at {bound_address(host, port)}  (Ctrl+C to stop)")
+    click.echo(f"Data: {store.safe_url}")
+    if not proxy_headers and not is_loopback(host):
+        click.echo(
+            "Warning: without TLS, passwords and sign-in cookies cross the network in clear; "
+            "put a TLS proxy in front and add --proxy-headers.",
+            err=True,
+        )
+    options: dict[str, Any] = dict(
+        host=host.strip("[]"),
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+        server_header=False,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips if proxy_headers else None,
+    )
+    if workers == 1:
+        _server_class(uvicorn.Server)(uvicorn.Config(app, **options)).run()
+        return
+    store.dispose()
+    os.environ.update(settings.to_env())
+    uvicorn.run("supple.web.app:app_from_env", factory=True, workers=workers, **options)
 
 
 def _server_class(base: type[Any]) -> type[Any]:

@@ -163,6 +163,11 @@ def add_user(
     return Added(user, invite)
 
 
+def holds_clinic(store: Store) -> bool:
+    """Whether the database holds a practice (``supple clinic init`` was run)."""
+    return accounts.get_practice(store) is not None
+
+
 def users_json(scope: Scope) -> dict[str, Any]:
     """``{"users": [{"email", "name", "role", "client_id", "clinician_email", "active"}]}``
     (``client_id`` and ``clinician_email`` are null for staff and for an unassigned client)."""

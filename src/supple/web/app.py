@@ -232,3 +232,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker process of ``supple serve --clinic --workers N``: built from the
+    ``SUPPLE_…`` variables the parent set (the same settings in every worker)."""
+    return create_app(WebSettings.from_env())
