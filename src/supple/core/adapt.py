@@ -9,6 +9,10 @@ that exercise, so the same stretch on two days of the week moves on both togethe
 A step walks a fixed ladder from the plan's dose (``dose_at``): first the reps, hold or minutes,
 then the sets, then the easier or harder variant at the plan's dose; past the variant nothing
 changes any more, and the person is told so.
+
+A clinician's adjustment (``core.prescribed``) replaces the plan's dose of one exercise from a
+date on: from that day the steps count from the clinician's dose, easing for pain still applies,
+and a locked adjustment is never raised above.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from typing import Literal
 from supple.core.day_plan import Adapted
 from supple.core.pain import ALARMING, must_stop
 from supple.core.plan import Dose, Exercise, Prescription, Program
+from supple.core.prescribed import Adjustment, Adjustments
 from supple.core.schedule import locate
+from supple.core.wording import arrow
 
 Direction = Literal["easier", "harder"]
 Rule = Literal["1", "2", "3", "5"]
@@ -192,23 +198,6 @@ def describe(level: Level, exercise: Exercise) -> str:
     return f"{level.variant} version “{variant.name}” at {level.dose.describe()}"
 
 
-def _arrow(before: str, after: str) -> str:
-    """ "3 × 10 reps per side" and "3 × 8 reps per side" as "3 × 10 → 3 × 8 reps per side"."""
-    words_a, words_b = before.split(" "), after.split(" ")
-    shared = 0
-    while (
-        shared < min(len(words_a), len(words_b)) - 1
-        and words_a[-1 - shared] == words_b[-1 - shared]
-        and not any(ch.isdigit() for ch in words_a[-1 - shared])
-    ):
-        shared += 1
-    if shared == 0 or "version" in before or "version" in after:
-        return f"{before} → {after}"
-    head_a = " ".join(words_a[: len(words_a) - shared])
-    head_b = " ".join(words_b[: len(words_b) - shared])
-    return f"{head_a} → {head_b} {' '.join(words_a[len(words_a) - shared :])}"
-
-
 @dataclass(frozen=True)
 class Change:
     """One rule moving one exercise's count of steps (or trying to, at the end of its ladder)."""
@@ -234,7 +223,7 @@ class Change:
             )
         before = describe(dose_at(plan, self.steps_before), exercise)
         after = describe(dose_at(plan, self.steps_after), exercise)
-        return f"{exercise.name}: {_arrow(before, after)} — {self.why}"
+        return f"{exercise.name}: {arrow(before, after)} — {self.why}"
 
 
 @dataclass(frozen=True)
@@ -266,34 +255,65 @@ class Adaptation:
     steps: Mapping[str, int]
     changes: tuple[Change, ...]
     pauses: tuple[Pause, ...]
+    adjustments: Adjustments = field(default_factory=Adjustments)
 
-    def plan_dose(self, exercise_id: str) -> Dose | None:
-        """The plan's dose of the exercise's first prescription, used to word a change."""
-        for day in self.program.days:
-            for item in day.items:
+    def plan_dose(self, exercise_id: str, day: date | None = None) -> Dose | None:
+        """The dose of the exercise's first prescription the rules started from on ``day``
+        (the plan's, or a clinician's in force then), used to word a change."""
+        for plan_day in self.program.days:
+            for item in plan_day.items:
                 if item.exercise_id == exercise_id:
-                    return item.dose
+                    if day is None:
+                        return item.dose
+                    return self.adjustments.base(exercise_id, item.dose, day)
         return None
 
     def sentence(self, change: Change) -> str:
-        plan = self.plan_dose(change.exercise_id)
+        plan = self.plan_dose(change.exercise_id, change.effective)
         exercise = self.program.catalog[change.exercise_id]
         return change.sentence(plan, exercise) if plan is not None else change.why
 
+    def prescribed_sentence(self, adjustment: Adjustment) -> str:
+        plan = self.plan_dose(adjustment.exercise_id)
+        exercise = self.program.catalog.get(adjustment.exercise_id)
+        name = exercise.name if exercise else adjustment.exercise_id
+        if plan is None:
+            return f"{name}: from {adjustment.from_date.isoformat()} — {adjustment.credit}"
+        return adjustment.sentence(plan, name)
+
+    def every_change(self) -> list[tuple[date, str]]:
+        """Every dose change so far in words, automatic and by a clinician, by the day it took
+        (or takes) effect: what the progress views list."""
+        dated = [(c.effective, 1, self.sentence(c)) for c in self.changes]
+        dated += [(a.from_date, 0, self.prescribed_sentence(a)) for a in self.adjustments.all]
+        return [(day, text) for day, _, text in sorted(dated, key=lambda x: (x[0], x[1]))]
+
     def adapted(self, item: Prescription) -> Adapted:
-        """The prescription's dose on ``on``, and why it differs from the plan if it does."""
-        level = dose_at(item.dose, self.steps.get(item.exercise_id, 0))
+        """The prescription's dose on ``on``, and why it differs from the plan if it does: a
+        clinician's dose in force is always said, with what the rules did since."""
+        prescribed = self.adjustments.covering(item.exercise_id, self.on)
+        base = prescribed.dose_for(item.dose) if prescribed else item.dose
+        level = dose_at(base, self.steps.get(item.exercise_id, 0))
         exercise = self.program.catalog[item.exercise_id]
         variant = None
         if level.variant is not None:
             variant = exercise.easier if level.variant == "easier" else exercise.harder
+        since = self.adjustments.since(item.exercise_id, self.on)
         latest = next(
-            (c for c in reversed(self.changes) if c.exercise_id == item.exercise_id), None
+            (
+                c
+                for c in reversed(self.changes)
+                if c.exercise_id == item.exercise_id and (since is None or c.effective >= since)
+            ),
+            None,
         )
-        changed = level != Level(item.dose)
+        changed = level != Level(base)
         recent = latest is not None and (self.on - latest.effective).days < RECENT_DAYS
-        reason = latest.sentence(item.dose, exercise) if latest and (changed or recent) else None
-        return Adapted(level.dose, variant, reason)
+        reason = latest.sentence(base, exercise) if latest and (changed or recent) else None
+        if prescribed is not None:
+            credit = prescribed.sentence(item.dose, exercise.name)
+            reason = credit if reason is None else f"{credit}. Since then: {reason}"
+        return Adapted(level.dose, variant, reason, prescribed)
 
     def in_pause(self) -> Pause | None:
         return next((p for p in self.pauses if p.covers(self.on)), None)
@@ -337,6 +357,7 @@ class _Replay:
     start: date
     history: History
     today: date
+    adjustments: Adjustments = field(default_factory=Adjustments)
     steps: dict[str, int] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     pauses: list[Pause] = field(default_factory=list)
@@ -349,6 +370,7 @@ class _Replay:
     def __post_init__(self) -> None:
         for (day, exercise_id), rating in self.history.ratings.items():
             self._rated.setdefault(day, {})[exercise_id] = rating
+        self._rebases = self.adjustments.rebases()
 
     def steps_on(self, day: date) -> Mapping[str, int]:
         """The steps in force on ``day``: a day the replay skipped keeps the last ones set."""
@@ -363,13 +385,37 @@ class _Replay:
         if not self._forced or self._forced[-1] < day:
             self._forced.append(day)
 
-    def plans_of(self, exercise_id: str) -> list[Dose]:
+    def plans_of(self, exercise_id: str, on: date) -> list[Dose]:
+        """The doses the steps of an exercise apply to on ``on``: the plan's, or a
+        clinician's adjustment of them."""
         return [
-            item.dose
+            self.base(item, on)
             for day in self.program.days
             for item in day.items
             if item.exercise_id == exercise_id
         ]
+
+    def base(self, item: Prescription, on: date) -> Dose:
+        if not self.adjustments:
+            return item.dose
+        return self.adjustments.base(item.exercise_id, item.dose, on)
+
+    def rebase(self, day: date) -> None:
+        """A clinician's dose starting or ending on ``day`` becomes the ground its exercise's
+        steps count from: the count, the earned streak and any waiting progression start
+        again. Done before the rules read the day before, so easing for pain seen that day
+        still applies on top of the new dose."""
+        for exercise_id in self._rebases.get(day, ()):
+            self.steps.pop(exercise_id, None)
+            self.earned.pop(exercise_id, None)
+            self.waiting.pop(exercise_id, None)
+
+    def held(self, exercise_id: str, effective: date) -> bool:
+        """Whether a locked adjustment keeps the exercise from one more step up."""
+        adjustment = self.adjustments.covering(exercise_id, effective)
+        return (
+            adjustment is not None and adjustment.locked and self.steps.get(exercise_id, 0) + 1 > 0
+        )
 
     def move(
         self, exercise_id: str, by: int, rule: Rule, evidence: date, why: str, note: bool = True
@@ -379,7 +425,7 @@ class _Replay:
             return False
         before = self.steps.get(exercise_id, 0)
         after = before + by
-        plans = self.plans_of(exercise_id)
+        plans = self.plans_of(exercise_id, evidence + timedelta(days=1))
         moves = any(dose_at(p, after) != dose_at(p, before) for p in plans)
         if moves:
             self.steps[exercise_id] = after
@@ -409,7 +455,7 @@ class _Replay:
             return 0
         return sum(
             work_seconds(
-                dose_at(item.dose, steps.get(item.exercise_id, 0)).dose,
+                dose_at(self.base(item, day), steps.get(item.exercise_id, 0)).dose,
                 self.program.catalog[item.exercise_id],
             )
             for item in plan_day.items
@@ -440,6 +486,9 @@ class _Replay:
 
     def progress(self, exercise_id: str, evidence: date, why: str) -> None:
         effective = evidence + timedelta(days=1)
+        if self.held(exercise_id, effective):
+            self.earned.pop(exercise_id, None)  # earned again from scratch, and held again
+            return
         if not self.within_cap(exercise_id, effective):
             self.waiting[exercise_id] = why
             return
@@ -561,7 +610,9 @@ class _Replay:
         if self.paused(effective):
             return
         for exercise_id, why in sorted(self.waiting.items()):
-            if self.within_cap(exercise_id, effective):
+            if self.held(exercise_id, effective):
+                self.waiting.pop(exercise_id, None)
+            elif self.within_cap(exercise_id, effective):
                 self.move(
                     exercise_id,
                     +1,
@@ -586,19 +637,24 @@ class _Replay:
             | {d for d, _ in self.history.ratings}
             | set(self.history.efforts)
             | set(self.history.done)
+            | {d - timedelta(days=1) for d in self._rebases}
         )
         last = self.today - timedelta(days=1)
         day, quiet_since = self.start, self.start
         while day <= last:
+            nxt = day + timedelta(days=1)
+            rebased = nxt in self._rebases
+            if rebased:
+                self.rebase(nxt)
             before = (dict(self.steps), len(self.changes), len(self.pauses))
             self.retry_waiting(day)
             self.morning(day)
             self.session(day)
             self.week_end(day)
-            nxt = day + timedelta(days=1)
             self.force(nxt)
             eventful = (
-                day in self.history.mornings
+                rebased
+                or day in self.history.mornings
                 or day in self._rated
                 or day in self.history.done
                 or before != (self.steps, len(self.changes), len(self.pauses))
@@ -613,8 +669,18 @@ class _Replay:
             day = nxt
 
 
-def adapt(program: Program, start: date, history: History, on: date) -> Adaptation:
-    """Each exercise's steps in force on ``on``, from the evidence of the days before it."""
-    replay = _Replay(program, start, history, on)
+def adapt(
+    program: Program,
+    start: date,
+    history: History,
+    on: date,
+    adjustments: Iterable[Adjustment] = (),
+) -> Adaptation:
+    """Each exercise's steps in force on ``on``, from the evidence of the days before it and
+    the clinician's adjustments (``core.prescribed``) made for the person."""
+    given = adjustments if isinstance(adjustments, Adjustments) else Adjustments(adjustments)
+    replay = _Replay(program, start, history, on, given)
     replay.run()
-    return Adaptation(program, on, dict(replay.steps), tuple(replay.changes), tuple(replay.pauses))
+    return Adaptation(
+        program, on, dict(replay.steps), tuple(replay.changes), tuple(replay.pauses), given
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from supple.core.plan import Dose, Exercise, Prescription, Program, Tip, Variant
+from supple.core.prescribed import Adjustment
 from supple.core.schedule import Slot, locate
 from supple.core.timeline import Settings, Timeline, build
 
@@ -19,6 +20,7 @@ class Adapted:
     dose: Dose
     variant: Variant | None = None
     reason: str | None = None
+    prescribed: Adjustment | None = None  # a clinician's dose in force that day
 
 
 Adapter = Callable[[Prescription], Adapted]
@@ -32,6 +34,7 @@ class PlannedItem:
     variant: Variant | None
     reason: str | None
     estimated_seconds: int
+    prescribed: Adjustment | None = None  # a clinician's dose in force that day
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ def plan_day(
             variant=a.variant,
             reason=a.reason,
             estimated_seconds=seconds,
+            prescribed=a.prescribed,
         )
         for item, today, a, seconds in zip(day.items, todays, adapted, per_item, strict=True)
     )

@@ -4,7 +4,9 @@
      ├── PlanError          a plan or catalog file is not valid (carries every problem found)
      ├── ScheduleError      a date outside the program (before its start)
      ├── NotFound           an exercise, session or profile that does not exist
+     ├── Refused            not this actor's to do, on a record they may see (403)
      └── InputError         a value given on the command line or in a form is malformed
+          └── FieldError    ... naming the form field or body key it came from
 
 Adapters turn these into exit code 2 (CLI) or 4xx (web); anything else is a bug.
 """
@@ -47,5 +49,19 @@ class NotFound(SuppleError):
     """Something asked for by name or id does not exist."""
 
 
+class Refused(SuppleError):
+    """The actor may see the record but this is not theirs to do: in a clinic, a client
+    clearing their own red flag or changing the plan their clinician gave them."""
+
+
 class InputError(SuppleError):
     """A value typed by a person is malformed or out of range."""
+
+
+class FieldError(InputError):
+    """A malformed value of one named form field or body key: a page marks that field, an API
+    answer names it; the message says what is wrong in words."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)

@@ -500,6 +500,7 @@ def _replan(
             variant=item.variant,
             reason=old.reason,
             estimated_seconds=seconds,
+            prescribed=old.prescribed,
         )
         for old, item, today, seconds in zip(plan.items, items, todays, per_item, strict=True)
     )

@@ -10,9 +10,11 @@ from pathlib import Path
 
 from supple import planfile
 from supple.core import limits
-from supple.core.errors import NotFound
+from supple.core.access import Action
+from supple.core.errors import NotFound, Refused
 from supple.core.plan import Program
 from supple.core.profile import Profile
+from supple.services.care_access import clinic_refusal, in_clinic
 from supple.services.parsing import system_zone
 from supple.services.scope import NO_PROFILE, Scope, moment_day
 from supple.store import profiles
@@ -109,7 +111,22 @@ def _zone_of(scope: Scope) -> str:
     return profile.timezone if profile else system_zone()
 
 
+CLINIC_PLAN = (
+    "in the clinic your plan is given by your clinician; ask them to change it "
+    "(they can also adjust one exercise's dose)"
+)
+
+
+def _not_in_clinic(scope: Scope) -> None:
+    """A plan switch here records no reason and would leave a clinician's adjustments
+    running: in a clinic, plans are given through ``services.prescribing``."""
+    clinic_refusal(scope, Action.PRESCRIBE, CLINIC_PLAN)
+    if in_clinic(scope):
+        raise Refused("in the clinic a plan is given from the client's Prescribe page")
+
+
 def use_plan(scope: Scope, path: Path) -> Program:
+    _not_in_clinic(scope)
     program = planfile.load_program(path)
     profile = get_profile(scope)
     _save(
@@ -125,6 +142,7 @@ def use_plan(scope: Scope, path: Path) -> Program:
 
 
 def use_bundled_plan(scope: Scope) -> Program:
+    _not_in_clinic(scope)
     profile = get_profile(scope)
     program = planfile.bundled_program()
     _save(scope, replace(profile, plan_name=program.name, plan_source=None, plan_yaml=None))
@@ -154,6 +172,7 @@ def check_uploaded_plan(raw: bytes, filename: str) -> tuple[Program, str]:
 
 def use_plan_text(scope: Scope, text: str, source: str) -> Program:
     """Follow a plan given as text (an upload), after validating it again."""
+    _not_in_clinic(scope)
     program = planfile.program_from_text(text, source)
     profile = get_profile(scope)
     _save(scope, replace(profile, plan_name=program.name, plan_source=source, plan_yaml=text))

@@ -24,7 +24,7 @@ from supple.core.outcomes import (
 )
 from supple.core.profile import Profile
 from supple.services.current_day import in_window
-from supple.services.history import load_history
+from supple.services.history import load_adjustments, load_history
 from supple.services.profile import get_profile, program_for
 from supple.services.scope import Scope
 from supple.store import checkins
@@ -38,7 +38,7 @@ class Progress:
     mornings: list[tuple[date, int | None, int | None]]  # date, pain, stiffness
     weekly_pain: PainChange | None
     psfs: PsfsChange | None
-    changes: list[tuple[date, str]]  # when it took effect, the sentence
+    changes: list[tuple[date, str]]  # when it took effect, the sentence (rules and clinicians)
     pauses: list[str]
     review: Review | None
 
@@ -54,7 +54,9 @@ def progress(scope: Scope, on: date) -> Progress:
     program = program_for(profile)
     start = profile.start_date
     history = load_history(scope, on)
-    result = adapt(program, start, history, on + timedelta(days=1))
+    result = adapt(
+        program, start, history, on + timedelta(days=1), load_adjustments(scope, profile)
+    )
     done = _session_dates(scope, history)
     mornings = []
     day = max(start, on - timedelta(days=27))
@@ -78,7 +80,7 @@ def progress(scope: Scope, on: date) -> Progress:
         mornings=mornings,
         weekly_pain=weekly_pain,
         psfs=psfs,
-        changes=[(c.effective, result.sentence(c)) for c in result.changes],
+        changes=result.every_change(),
         pauses=[p.sentence for p in result.pauses],
         review=review(pain_for_review, psfs) if review_due(start, on) else None,
     )

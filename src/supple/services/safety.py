@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from supple.core.access import Action
 from supple.core.clearance import check_clearance
 from supple.core.errors import InputError
 from supple.core.pain import must_stop
 from supple.core.safety import QUESTIONS, Block, Verdict, pain_settled, uncleared, verdict
+from supple.services.care_access import clinic_refusal
 from supple.services.current_day import in_window, today
 from supple.services.profile import get_profile
 from supple.services.scope import Scope
@@ -30,9 +32,17 @@ def record_screen(scope: Scope, answers: dict[str, bool]) -> Verdict:
     return verdict(answers)
 
 
+CLINIC_CLEARANCE = (
+    "in the clinic a red flag is cleared by your clinician after they have seen you; "
+    "contact them (in an emergency, call the emergency number)"
+)
+
+
 def record_clearance(scope: Scope, cleared_on: date) -> None:
     """Record the day a clinician said exercise is safe: between the red-flag answers it
-    clears and today, never a day still to come (``core.clearance``)."""
+    clears and today, never a day still to come (``core.clearance``). In a clinic only the
+    client's clinician records it (CLINICAL.md §1, ``core.access``)."""
+    clinic_refusal(scope, Action.CLEAR_RED_FLAG, CLINIC_CLEARANCE)
     check_clearance(cleared_on, today=today(scope), answered_on=_flagged_on(scope))
     in_window(scope, cleared_on, "the clearance date")
     screens.add_clearance(

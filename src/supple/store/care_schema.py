@@ -1,5 +1,6 @@
-"""The clinic's care tables (migration 0011): a clinician's dose adjustments, the practice's
-plan templates, private notes about a client, and acknowledged alerts.
+"""The clinic's care tables (migrations 0011 and 0012): a clinician's dose adjustments, the
+practice's plan templates, private notes about a client, acknowledged alerts, and every plan
+given to a client.
 
 Like ``clinic_schema`` they sit on the shared ``metadata`` in a module of their own, so the
 personal mode's start does not build them. Every row hangs off the client's ``people`` row (or,
@@ -89,4 +90,27 @@ alert_acks = sa.Table(
     sa.UniqueConstraint("person_id", "kind", "since", name="uq_alert_acks_item"),
 )
 
-CARE_TABLES = ("dose_adjustments", "plan_templates", "client_notes", "alert_acks")
+# Every plan given to a client (migration 0012): the profile keeps only the current one, and the
+# client sees each change a clinician made, with its reason.
+plan_changes = sa.Table(
+    "plan_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _person(),
+    sa.Column("plan_name", sa.String(200), nullable=False),
+    sa.Column("source", sa.String(300), nullable=False),  # the bundled plan, a template, a file
+    sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("effective_on", sa.Date, nullable=False),  # the client's day it took effect
+    sa.Column("actor", sa.String(64), nullable=True),
+    _author(),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_plan_changes_person", "person_id", "created_at"),
+)
+
+CARE_TABLES = (
+    "dose_adjustments",
+    "plan_templates",
+    "client_notes",
+    "alert_acks",
+    "plan_changes",
+)

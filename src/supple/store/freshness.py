@@ -1,13 +1,14 @@
 """How fresh a person's records are, read in one round-trip.
 
-Today's answer (its adapted doses and reasons, and whether a session may start) is a function
-of the person's profile, check-ins, screen answers, clearances, sessions and session events,
-and of the date. The stamp below changes whenever any of those does: every table is append-only
-or stamps the moment of each change (profiles and check-ins set their time on every save), and
-a count catches a deletion. Of the session events only the kinds the rules read are counted
-(``FACT_EVENTS``): a pause or a resume changes nothing today shows. A cache keyed by the stamp
-can therefore never serve an answer the database has moved past, even when another process (the
-CLI) wrote the change, because the stamp is read from the database on every request.
+Today's answer (its adapted doses and reasons, and whether a session may start) is a function of
+the person's profile, check-ins, screen answers, clearances, sessions and session events, a
+clinician's dose adjustments, and of the date. The stamp below changes whenever any of those
+does: every table is append-only or stamps the moment of each change (profiles and check-ins set
+their time on every save), and a count catches a deletion. Of the session events only the kinds
+the rules read are counted (``FACT_EVENTS``): a pause or a resume changes nothing today shows. A
+cache keyed by the stamp can therefore never serve an answer the database has moved past, even
+when another process (the CLI) wrote the change, because the stamp is read from the database on
+every request.
 """
 
 from __future__ import annotations
@@ -36,7 +37,18 @@ class Stamp:
     values: tuple[Any, ...]  # compare for equality only
 
 
-def _count(table: sa.Table) -> Any:
+# A clinician's adjustments: rows are added, and an older one is ended only by a newer one or by
+# a new plan (which changes the profile), so their count and newest moment catch every change.
+# A lightweight clause: the declared table lives with the clinic's, which personal mode never
+# builds.
+_adjustments = sa.table(
+    "dose_adjustments",
+    sa.column("person_id", sa.Integer),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+)
+
+
+def _count(table: sa.Table | sa.TableClause) -> Any:
     return (
         sa.select(sa.func.count())
         .select_from(table)
@@ -45,7 +57,7 @@ def _count(table: sa.Table) -> Any:
     )
 
 
-def _latest(column: sa.Column[Any]) -> Any:
+def _latest(column: sa.ColumnElement[Any]) -> Any:
     table = column.table
     # Compared, never shown: skip parsing the stored text back into a datetime.
     latest = sa.select(sa.func.max(column)).where(table.c.person_id == profiles.c.person_id)
@@ -71,6 +83,8 @@ def _query() -> Any:
         .select_from(session_events)
         .where((session_events.c.person_id == profiles.c.person_id) & sa.text(FACT_EVENTS))
         .scalar_subquery(),
+        _count(_adjustments),
+        _latest(_adjustments.c.created_at),
     ).where(profiles.c.person_id == sa.bindparam("b_person", type_=sa.Integer))
 
 

@@ -96,6 +96,24 @@ def list_clearances(store: Store, person_id: int) -> list[Clearance]:
         return [Clearance(row.cleared_on, aware(row.recorded_at)) for row in rows]
 
 
+@dataclass(frozen=True)
+class ClearanceRecord:
+    cleared_on: date
+    recorded_at: datetime
+    actor: str | None  # "person:1", "clinician:7"; None for rows older than revision 0003
+
+
+def clearance_records(store: Store, person_id: int) -> list[ClearanceRecord]:
+    """The clearances with who recorded each, oldest first (what a clinic shows the client)."""
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(clearances)
+            .where(clearances.c.person_id == person_id)
+            .order_by(clearances.c.recorded_at, clearances.c.id)
+        )
+        return [ClearanceRecord(row.cleared_on, aware(row.recorded_at), row.actor) for row in rows]
+
+
 def aware(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes for UTC values; make them comparable again."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

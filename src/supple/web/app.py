@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from supple import __version__
-from supple.core.errors import NotFound, PlanError, SuppleError
+from supple.core.errors import NotFound, PlanError, Refused, SuppleError
 from supple.core.safety import DISCLAIMER, URGENT_TITLE
 from supple.web.body_limit import BodyLimit
 from supple.web.csrf import FIELD, SCOPE_KEY, CrossSiteGuard, token_for
@@ -93,7 +93,7 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
 
 async def _on_supple_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SuppleError)
-    status = 404 if isinstance(exc, NotFound) else 422
+    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Refused) else 422
     if isinstance(exc, PlanError):
         problems = [
             {
@@ -111,11 +111,11 @@ async def _on_supple_error(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         body: Any = (
             {"detail": str(exc)}
-            if status == 404
+            if status in (403, 404)
             else {"detail": [{"field": getattr(exc, "field", "input"), "reason": str(exc)}]}
         )
         return JSONResponse(body, status_code=status)
-    title = "Not found" if status == 404 else "Something needs fixing"
+    title = {404: "Not found", 403: "Not yours to change"}.get(status, "Something needs fixing")
     return _problem_page(request, status, title, [str(exc)])
 
 
