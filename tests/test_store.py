@@ -15,6 +15,7 @@ from supple.store.care_schema import CARE_TABLES
 from supple.store.clinic_schema import ACCOUNT_TABLES
 from supple.store.database import HEAD, Store, open_store
 from supple.store.migrate import head
+from supple.store.notify_schema import NOTIFY_TABLES
 from supple.store.schema import metadata
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -41,8 +42,9 @@ def test_the_migrated_schema_matches_the_declared_tables(any_store: Store) -> No
 
 def test_every_table_but_people_belongs_to_a_person() -> None:
     # The clinic's account tables belong to a user; a client's user points at their person.
-    # The practice's plan templates belong to the practice.
-    practice_wide = {"people", "plan_templates", *ACCOUNT_TABLES}
+    # The practice's plan templates belong to the practice; channels, quiet hours and
+    # deliveries belong to a user (a client's through their user), push keys to the practice.
+    practice_wide = {"people", "plan_templates", *ACCOUNT_TABLES, *NOTIFY_TABLES}
     assert set(CARE_TABLES) <= set(metadata.tables)
     for table in metadata.sorted_tables:
         if table.name not in practice_wide:

@@ -41,6 +41,19 @@ class Settings:
     clinic: bool = False
     # Behind a TLS proxy (``--proxy-headers``): cookies ``__Host-`` and ``Secure``, HSTS sent.
     proxy_headers: bool = False
+    # The key that seals each user's notification targets (Apprise URLs, push subscriptions):
+    # given here (every machine of a clinic needs the same one), else kept in
+    # ``channel_key_file``, else in a file beside the SQLite database or in the user data folder.
+    channel_key: str | None = None
+    channel_key_file: Path | None = None
+    # The practice's outgoing mail (the e-mail channel). ``smtp_security``: starttls (default),
+    # tls (implicit, port 465) or none (a relay on loopback only).
+    smtp_host: str | None = None
+    smtp_port: str | None = None
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str | None = None
+    smtp_security: str = "starttls"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -53,7 +66,7 @@ class Settings:
                 continue
             if field.name == "allowed_hosts":
                 values[field.name] = tuple(h.strip() for h in raw.split(",") if h.strip())
-            elif field.name == "secret_file":
+            elif field.name in ("secret_file", "channel_key_file"):
                 values[field.name] = Path(raw)
             elif field.type in ("bool", bool):
                 values[field.name] = raw.strip().lower() in TRUE_WORDS

@@ -18,6 +18,7 @@ from supple.cli.registry import LazyGroup
 from supple.core.errors import PlanError, SuppleError
 
 if TYPE_CHECKING:
+    from supple.sealing import Sealer
     from supple.services import Clock, Scope
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,8 +104,22 @@ def open_operator_scope() -> Scope:
     from supple.store.database import open_store
 
     settings = Settings.from_env()
-    obj = click.get_current_context().find_root().obj or {}
-    return Scope.operator(open_store(obj.get("db_url") or settings.database_url))
+    ctx = click.get_current_context()
+    obj = ctx.find_root().obj or {}
+    store = open_store(obj.get("db_url") or settings.database_url)
+    # A PostgreSQL pool's connections are closed when the command ends, not left to the
+    # interpreter (an in-process caller, such as the tests, would otherwise leak them).
+    ctx.find_root().call_on_close(store.dispose)
+    return Scope.operator(store)
+
+
+def open_sealer(scope: Scope) -> Sealer:
+    """The install's sealer for notification targets (``SUPPLE_CHANNEL_KEY`` or its key file,
+    found from the scope's database)."""
+    from supple.sealing import load_sealer
+    from supple.settings import Settings
+
+    return load_sealer(Settings.from_env(), scope.store.url)
 
 
 def emit_json(data: Any) -> None:

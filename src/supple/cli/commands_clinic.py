@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from supple.cli.app import emit_json, friendly, json_option, open_operator_scope
+from supple.cli.app import emit_json, friendly, json_option, open_operator_scope, open_sealer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,7 +36,7 @@ def _show_invite(email: str, url: str, expires_at: datetime) -> None:
 
 @click.group()
 def clinic() -> None:
-    """Run a clinic: create it, add staff and clients, list and disable users, API tokens."""
+    """Run a clinic: create it, add staff and clients, users, API tokens, notification channels."""
 
 
 @clinic.command()
@@ -58,6 +58,21 @@ def init(name: str, admin_email: str, base_url: str) -> None:
     admin = created.admin.email
     click.echo(f"Created the practice {created.practice.name!r} with {admin} as its admin.")
     _show_invite(admin, created.invite.url, created.invite.expires_at)
+    _push_keys(scope)
+
+
+def _push_keys(scope: Any) -> None:
+    from supple.services import notify_channels
+
+    public = notify_channels.ensure_push_keys(scope, open_sealer(scope))
+    click.echo(f"Web Push public key (the browser's applicationServerKey): {public}")
+
+
+@clinic.command("push-keys")
+@friendly
+def push_keys() -> None:
+    """Print the practice's Web Push public key, making the key pair if there is none yet."""
+    _push_keys(open_operator_scope())
 
 
 @clinic.command()
@@ -255,6 +270,158 @@ def token_revoke(email: str, label: str | None) -> None:
     revoked = clinic_accounts.revoke_tokens(scope, email=email, label=label)
     plural = "" if revoked == 1 else "s"
     click.echo(f"Revoked {revoked} token{plural} of {email.strip()}.")
+
+
+@clinic.group()
+def channels() -> None:
+    """How each user is reached: e-mail, any Apprise URL, Web Push; quiet hours; reminders."""
+
+
+def _who() -> Callable[[F], F]:
+    return click.option("--email", required=True, metavar="EMAIL", help="Whose channels.")
+
+
+@channels.command("list")
+@_who()
+@json_option
+@friendly
+def channels_list(email: str, as_json: bool) -> None:
+    """A user's channels (never the whole of a secret address) and choices."""
+    from supple.services import notify_channels
+
+    scope = open_operator_scope()
+    found = notify_channels.list_channels(scope, email=email)
+    chosen = notify_channels.choices(scope, email=email)
+    if as_json:
+        emit_json({"channels": [c.as_json() for c in found], **chosen.as_json()})
+        return
+    if not found:
+        click.echo(f"{email.strip()} has no channel yet: `supple clinic channels add`.")
+    for c in found:
+        error = f"  last error: {c.last_error}" if c.last_error else ""
+        click.echo(f"{c.id}  {c.kind}  {c.shown}{error}")
+    quiet = (
+        f"quiet {chosen.quiet_start}-{chosen.quiet_end}" if chosen.quiet_start else "no quiet hours"
+    )
+    zone = f" ({chosen.zone})" if chosen.zone else ""
+    reminders = "daily reminder on" if chosen.reminders else "daily reminder off"
+    click.echo(f"{quiet}{zone}; {reminders}")
+
+
+@channels.command("add")
+@_who()
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(["email", "apprise", "webpush"]),
+    help="email; apprise (the URL read from standard input); webpush (a PushSubscription's "
+    "JSON read from standard input).",
+)
+@click.option("--to", "to", metavar="ADDRESS", help="For email: another address than the login.")
+@friendly
+def channels_add(email: str, kind: str, to: str | None) -> None:
+    """Add a channel. Secret addresses are read from standard input, never the command line
+    (which shell history and `ps` show)."""
+    from supple.core.errors import InputError
+    from supple.services import notify_channels
+
+    target = to
+    if kind == "email" and to is None:
+        target = None
+    elif kind != "email":
+        if to is not None:
+            raise InputError("--to is for --kind email; give the URL on standard input")
+        target = sys.stdin.read().strip()
+        if not target:
+            what = "Apprise URL" if kind == "apprise" else "push subscription (JSON)"
+            raise InputError(f"found no {what} on standard input")
+    scope = open_operator_scope()
+    added = notify_channels.add_channel(
+        scope, open_sealer(scope), email=email, kind=kind, target=target
+    )
+    click.echo(f"Added channel {added.id}: {added.kind} {added.shown}")
+
+
+@channels.command("remove")
+@_who()
+@click.option("--id", "channel_id", required=True, type=int, help="The channel's number.")
+@friendly
+def channels_remove(email: str, channel_id: int) -> None:
+    """Remove one of a user's channels."""
+    from supple.services import notify_channels
+
+    notify_channels.remove_channel(open_operator_scope(), email=email, channel_id=channel_id)
+    click.echo(f"Removed channel {channel_id}.")
+
+
+@channels.command("quiet")
+@_who()
+@click.option("--from", "start", metavar="HH:MM", help="When quiet hours begin.")
+@click.option("--to", "end", metavar="HH:MM", help="When they end (may be past midnight).")
+@click.option("--off", is_flag=True, help="No quiet hours.")
+@click.option("--zone", metavar="AREA/CITY", help="The user's zone (clients: their profile's).")
+@friendly
+def channels_quiet(
+    email: str, start: str | None, end: str | None, off: bool, zone: str | None
+) -> None:
+    """Set quiet hours: messages due then wait until they end."""
+    from supple.core.errors import InputError
+    from supple.services import notify_channels
+
+    quiet: tuple[str, str] | bool | None = False
+    if off:
+        if start or end:
+            raise InputError("--off clears quiet hours; leave out --from and --to")
+        quiet = None
+    elif start or end:
+        if not (start and end):
+            raise InputError("quiet hours need both --from and --to (HH:MM)")
+        quiet = (start, end)
+    elif zone is None:
+        raise InputError("give --from and --to, --off, or --zone")
+    chosen = notify_channels.set_choices(open_operator_scope(), email=email, quiet=quiet, zone=zone)
+    if chosen.quiet_start:
+        click.echo(
+            f"Quiet hours {chosen.quiet_start}-{chosen.quiet_end} ({chosen.zone or 'their zone'})."
+        )
+    else:
+        click.echo("No quiet hours.")
+
+
+@channels.command("reminders")
+@_who()
+@click.argument("state", type=click.Choice(["on", "off"]))
+@friendly
+def channels_reminders(email: str, state: str) -> None:
+    """Turn a client's daily session reminder on or off."""
+    from supple.services import notify_channels
+
+    notify_channels.set_choices(open_operator_scope(), email=email, reminders=state == "on")
+    click.echo(f"Daily reminder {state}.")
+
+
+@channels.command("test")
+@_who()
+@friendly
+def channels_test(email: str) -> None:
+    """Send a test message to each of the user's channels now."""
+    from supple.jobs.root import sender_for
+    from supple.services import notify_channels, reaching
+    from supple.settings import Settings
+
+    scope = open_operator_scope()
+    sealer = open_sealer(scope)
+    settings = Settings.from_env()
+    user = notify_channels.user_for(scope, email=email)
+    results = reaching.send_test(
+        scope, sealer, sender_for(scope, sealer, settings), user.id, settings.base_url
+    )
+    if not results:
+        click.echo(f"{user.email} has no channel yet: `supple clinic channels add`.")
+    for line in results:
+        click.echo(line)
+    if any(": failed: " in line for line in results):
+        sys.exit(1)
 
 
 def register(group: click.Group) -> None:

@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "clinic": (
         "commands_clinic",
-        "Run a clinic: create it, add staff and clients, list and disable users, API tokens.",
+        "Run a clinic: create it, add staff and clients, users, API tokens, notification channels.",
     ),
     "exercise": (
         "commands_plan",
@@ -73,6 +73,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "today": ("commands_day", "What today's session holds: exercises, doses, time, and a tip."),
     "week": ("commands_day", "The seven days of this program week at a glance."),
+    "worker": (
+        "commands_worker",
+        "Run a background worker: reminders, alerts and digests (clinic, PostgreSQL).",
+    ),
 }
 
 
