@@ -32,6 +32,15 @@ from supple.cli.app import friendly
     help="A worker silent this long is taken for dead and its jobs run again elsewhere.",
 )
 @click.option(
+    "--poll",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 300),
+    metavar="SECONDS",
+    help="How often to look at the queue besides the database's notifications (jobs handed "
+    "back from a dead worker, or waiting for their time, are found this way).",
+)
+@click.option(
     "--until-idle",
     is_flag=True,
     help="Stop once the queue is empty instead of waiting for more (for scripts and tests).",
@@ -39,7 +48,12 @@ from supple.cli.app import friendly
 @click.pass_context
 @friendly
 def worker(
-    ctx: click.Context, concurrency: int, heartbeat: float, stalled_after: float, until_idle: bool
+    ctx: click.Context,
+    concurrency: int,
+    heartbeat: float,
+    stalled_after: float,
+    poll: float,
+    until_idle: bool,
 ) -> None:
     """Run a background worker: reminders, alerts and digests (clinic, PostgreSQL).
 
@@ -62,7 +76,7 @@ def worker(
         f"Supple worker on {runtime.store.safe_url}: {concurrency} at once; Ctrl-C stops it.",
         err=True,
     )
-    options = WorkerOptions(concurrency, heartbeat, stalled_after, wait=not until_idle)
+    options = WorkerOptions(concurrency, heartbeat, stalled_after, poll, wait=not until_idle)
     try:
         asyncio.run(run(runtime, options))
     except KeyboardInterrupt:

@@ -14,7 +14,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from procrastinate import Blueprint, JobContext, RetryStrategy
+from procrastinate import App, JobContext, RetryStrategy
 from procrastinate.exceptions import AlreadyEnqueued
 
 from supple.core.notify import DIGEST_GRACE, REMINDER_GRACE
@@ -22,8 +22,6 @@ from supple.jobs.root import Runtime
 from supple.services import reaching
 
 log = logging.getLogger("supple.jobs")
-
-tasks = Blueprint()
 
 # A failed job runs again after 6 s, 36 s, 3.6 min and 21.6 min (procrastinate waits
 # exponential_wait ** (retries so far + 1)): a mail server down for a while is waited for; a
@@ -38,12 +36,16 @@ def _runtime(context: JobContext) -> Runtime:
     return runtime
 
 
-async def defer_due(context: JobContext, due: list[reaching.Due]) -> int:
+TICK = "supple:tick"
+DELIVER = "supple:deliver"
+
+
+async def defer_due(app: App, due: list[reaching.Due]) -> int:
     """Defer one ``deliver`` job per message; how many were new (a locked one is waiting)."""
     added = 0
     for item in due:
         try:
-            await deliver.configure(queueing_lock=item.lock).defer_async(**_args(item))
+            await app.configure_task(DELIVER, queueing_lock=item.lock).defer_async(**_args(item))
             added += 1
         except AlreadyEnqueued:
             continue
@@ -60,53 +62,58 @@ def _args(due: reaching.Due) -> dict[str, Any]:
     }
 
 
-@tasks.periodic(cron="* * * * *", periodic_id="tick")
-@tasks.task(name="tick", queueing_lock="tick", pass_context=True)
-async def tick(context: JobContext, timestamp: int) -> int:
-    """Find the reminders, alerts and digests that fell due up to this minute."""
-    runtime = _runtime(context)
-    until = datetime.fromtimestamp(timestamp, UTC)
-    return await find_and_defer(context, runtime, until)
-
-
-async def find_and_defer(context: JobContext, runtime: Runtime, until: datetime) -> int:
+async def find_and_defer(app: App, runtime: Runtime, until: datetime) -> int:
+    """Defer a job for each message that fell due up to ``until`` and has none yet."""
     scope = runtime.scope()
     since = until - TICK_LOOKBACK
     due = await asyncio.to_thread(reaching.due_reminders, scope, since, until)
     due += await asyncio.to_thread(reaching.due_alerts, scope, until)
     due += await asyncio.to_thread(reaching.due_digests, scope, since, until)
-    return await defer_due(context, due)
+    return await defer_due(app, due)
 
 
-@tasks.task(name="deliver", retry=RETRY, pass_context=True)
-async def deliver(
-    context: JobContext,
-    user_id: int,
-    kind: str,
-    period: str,
-    person_id: int | None = None,
-    detail: dict[str, str] | None = None,
-) -> str:
-    """Deliver one message to each of the user's channels, once."""
-    runtime = _runtime(context)
-    due = reaching.Due(user_id, kind, period, person_id, detail or {})
-    scope = runtime.scope()
-    try:
-        outcome = await asyncio.to_thread(
-            reaching.deliver, scope, runtime.sealer, runtime.senders, due, runtime.base_url
-        )
-    except reaching.NotDelivered as exc:
-        if context.job.attempts >= RETRIES:  # the last run: procrastinate will not retry it
-            await asyncio.to_thread(reaching.give_up, scope, due, str(exc))
-            log.warning("gave up %s after %d runs: %s", due.lock, RETRIES + 1, exc)
-        raise
-    if outcome.held_until is not None:
-        # Quiet hours: the same message again when they end (this job is done, so its lock
-        # is free for the held one).
-        await deliver.configure(
-            queueing_lock=due.lock, schedule_at=outcome.held_until + timedelta(seconds=1)
-        ).defer_async(**_args(due))
-        return f"held until {outcome.held_until.isoformat()}"
-    if outcome.skipped:
-        return f"skipped: {outcome.skipped}"
-    return f"sent {len(outcome.sent)}, already {len(outcome.already)}"
+def register(app: App) -> None:
+    """Define the jobs on ``app`` (each app its own task objects: a procrastinate blueprint
+    can be added to one app only, and tests open several)."""
+
+    @app.periodic(cron="* * * * *", periodic_id="tick")
+    @app.task(name=TICK, queueing_lock="tick", pass_context=True)
+    async def tick(context: JobContext, timestamp: int) -> int:
+        """Find the reminders, alerts and digests that fell due up to this minute."""
+        until = datetime.fromtimestamp(timestamp, UTC)
+        return await find_and_defer(context.app, _runtime(context), until)
+
+    @app.task(name=DELIVER, retry=RETRY, pass_context=True)
+    async def deliver(
+        context: JobContext,
+        user_id: int,
+        kind: str,
+        period: str,
+        person_id: int | None = None,
+        detail: dict[str, str] | None = None,
+    ) -> str:
+        """Deliver one message to each of the user's channels, once."""
+        runtime = _runtime(context)
+        due = reaching.Due(user_id, kind, period, person_id, detail or {})
+        scope = runtime.scope()
+        try:
+            outcome = await asyncio.to_thread(
+                reaching.deliver, scope, runtime.sealer, runtime.senders, due, runtime.base_url
+            )
+        except reaching.NotDelivered as exc:
+            if context.job.attempts >= RETRIES:  # the last run: procrastinate will not retry it
+                await asyncio.to_thread(reaching.give_up, scope, due, str(exc))
+                log.warning("gave up %s after %d runs: %s", due.lock, RETRIES + 1, exc)
+            raise
+        if outcome.held_until is not None:
+            # Quiet hours: the same message again when they end (a queueing lock binds waiting
+            # jobs only, and this one is running, so the held one takes the lock).
+            await context.app.configure_task(
+                DELIVER,
+                queueing_lock=due.lock,
+                schedule_at=outcome.held_until + timedelta(seconds=1),
+            ).defer_async(**_args(due))
+            return f"held until {outcome.held_until.isoformat()}"
+        if outcome.skipped:
+            return f"skipped: {outcome.skipped}"
+        return f"sent {len(outcome.sent)}, already {len(outcome.already)}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import procrastinate
 
 from supple.jobs.root import Runtime, conninfo
-from supple.jobs.tasks import tasks
+from supple.jobs.tasks import register
 
 log = logging.getLogger("supple.jobs")
 
@@ -21,6 +21,7 @@ class WorkerOptions:
     concurrency: int = 4
     heartbeat: float = 10.0  # seconds between this worker's heartbeats
     stalled_after: float = 30.0  # a worker silent this long is dead; its jobs run again
+    poll: float = 5.0  # seconds between looks at the queue besides PostgreSQL's notifications
     wait: bool = True  # False: stop when the queue is empty (tests)
 
 
@@ -28,7 +29,7 @@ def make_app(runtime: Runtime) -> procrastinate.App:
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(conninfo=conninfo(runtime.store))
     )
-    app.add_tasks_from(tasks, namespace="supple")
+    register(app)
     return app
 
 
@@ -49,7 +50,7 @@ async def _rescue_loop(app: procrastinate.App, stalled_after: float) -> None:
             await rescue_stalled(app, stalled_after)
         except Exception:  # a passing database error: try again next round
             log.exception("looking for the jobs of dead workers failed")
-        await asyncio.sleep(max(1.0, stalled_after / 3))
+        await asyncio.sleep(max(0.5, stalled_after / 3))
 
 
 async def run(runtime: Runtime, options: WorkerOptions) -> None:
@@ -61,6 +62,7 @@ async def run(runtime: Runtime, options: WorkerOptions) -> None:
                 concurrency=options.concurrency,
                 wait=options.wait,
                 update_heartbeat_interval=options.heartbeat,
+                fetch_job_polling_interval=options.poll,
                 stalled_worker_timeout=options.stalled_after,
                 additional_context={"runtime": runtime},
                 delete_jobs="successful",
