@@ -35,7 +35,7 @@ from fastapi.testclient import TestClient
 from supple.accounts import tokens, totp
 from supple.core.access import Role
 from supple.core.safety import QUESTIONS
-from supple.services import Scope, clinic_accounts, init_profile, record_screen
+from supple.services import Scope, clinic_accounts, init_profile, record_screen, signin
 from supple.services.scope import Actor
 from supple.store import accounts, api_tokens, second_factors
 from supple.store.database import Store
@@ -172,7 +172,8 @@ def _member(
     member = Member(key, email, role, added.user, token.value)
     if role is not Role.CLIENT:
         secret = totp.new_secret()
-        second_factors.start_totp(store, added.user.id, secret)
+        sealed = signin.SeedBox(SECRET_KEY.encode()).seal(added.user.id, secret)
+        second_factors.start_totp(store, added.user.id, sealed)
         step = totp.step_at(clock.now()) - 10  # enrolled a few minutes ago
         assert second_factors.confirm_totp(store, added.user.id, step, clock.now())
         member.totp_secret, member.last_step = secret, step

@@ -20,6 +20,7 @@ MIN, HOUR = timedelta(minutes=1), timedelta(hours=1)
 CHEAP = Passwords(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "tulip orbit 42"
 ADDRESS = "203.0.113.9"
+SEEDS = signin.SeedBox(b"test server secret, 32 bytes or more")
 
 
 def _user(store: Store, email: str, role: Role, password: str | None = PASSWORD) -> accounts.User:
@@ -27,6 +28,10 @@ def _user(store: Store, email: str, role: Role, password: str | None = PASSWORD)
     if password is not None:
         accounts.set_password_hash(store, user.id, CHEAP.hash(password))
     return user
+
+
+def _second(store: Store, resolved: signin.Resolved, code: str, now: datetime) -> signin.SignIn:
+    return signin.second_factor(store, resolved, code, now, seeds=SEEDS)
 
 
 def _sign_in(
@@ -150,9 +155,9 @@ def _enrolled(store: Store, email: str = "clara@ex.org") -> tuple[signin.Resolve
     assert token is not None
     resolved = signin.resolve(store, token, T0)
     assert resolved is not None and resolved.needs_second_factor
-    enrolment = signin.begin_enrolment(store, resolved.user, "Riverside Physio")
+    enrolment = signin.begin_enrolment(store, resolved.user, "Riverside Physio", seeds=SEEDS)
     code = totp.code_at(enrolment.secret, totp.step_at(T0))
-    codes = signin.finish_enrolment(store, resolved, code, T0)
+    codes = signin.finish_enrolment(store, resolved, code, T0, seeds=SEEDS)
     assert codes is not None and len(codes.shown) == 10
     return resolved, enrolment.secret
 
@@ -171,7 +176,7 @@ def test_staff_enrol_totp_at_first_sign_in_and_then_pass_the_second_factor(
     again = signin.resolve(any_store, token, later)
     assert again is not None and again.needs_second_factor
     code = totp.code_at(secret, totp.step_at(later))
-    assert signin.second_factor(any_store, again, code, later).outcome == "signed_in"
+    assert _second(any_store, again, code, later).outcome == "signed_in"
     passed = signin.resolve(any_store, token, later + MIN)
     assert passed is not None and passed.needs_second_factor is False
 
@@ -182,9 +187,9 @@ def test_a_wrong_enrolment_code_turns_nothing_on(any_store: Store) -> None:
     assert token is not None
     resolved = signin.resolve(any_store, token, T0)
     assert resolved is not None
-    enrolment = signin.begin_enrolment(any_store, resolved.user, "Riverside Physio")
+    enrolment = signin.begin_enrolment(any_store, resolved.user, "Riverside Physio", seeds=SEEDS)
     wrong = totp.code_at(enrolment.secret, totp.step_at(T0) + 5)
-    assert signin.finish_enrolment(any_store, resolved, wrong, T0) is None
+    assert signin.finish_enrolment(any_store, resolved, wrong, T0, seeds=SEEDS) is None
     user = accounts.get_user(any_store, resolved.user.id)
     assert user is not None and user.totp_enabled_at is None
     still = signin.resolve(any_store, token, T0)
@@ -198,11 +203,11 @@ def test_a_replayed_totp_code_is_refused(any_store: Store) -> None:
     tokens_ = [_sign_in(any_store, "clara@ex.org", now=later).token for _ in range(2)]
     first, second = (signin.resolve(any_store, t or "", later) for t in tokens_)
     assert first is not None and second is not None
-    assert signin.second_factor(any_store, first, code, later).outcome == "signed_in"
-    assert signin.second_factor(any_store, second, code, later).outcome == "refused"
+    assert _second(any_store, first, code, later).outcome == "signed_in"
+    assert _second(any_store, second, code, later).outcome == "refused"
     # The enrolment code (step of T0) is older still.
     enrol_code = totp.code_at(secret, totp.step_at(T0))
-    assert signin.second_factor(any_store, second, enrol_code, later).outcome == "refused"
+    assert _second(any_store, second, enrol_code, later).outcome == "refused"
 
 
 def test_a_recovery_code_passes_the_second_factor_once(any_store: Store) -> None:
@@ -210,9 +215,9 @@ def test_a_recovery_code_passes_the_second_factor_once(any_store: Store) -> None
     token = _sign_in(any_store, "clara@ex.org").token or ""
     resolved = signin.resolve(any_store, token, T0)
     assert resolved is not None
-    enrolment = signin.begin_enrolment(any_store, resolved.user, "P")
+    enrolment = signin.begin_enrolment(any_store, resolved.user, "P", seeds=SEEDS)
     codes = signin.finish_enrolment(
-        any_store, resolved, totp.code_at(enrolment.secret, totp.step_at(T0)), T0
+        any_store, resolved, totp.code_at(enrolment.secret, totp.step_at(T0)), T0, seeds=SEEDS
     )
     assert codes is not None
     later = T0 + HOUR
@@ -221,19 +226,17 @@ def test_a_recovery_code_passes_the_second_factor_once(any_store: Store) -> None
         for _ in range(2)
     )  # fmt: skip
     assert one is not None and two is not None
-    assert signin.second_factor(any_store, one, codes.shown[0].upper(), later).outcome == (
-        "signed_in"
-    )
-    assert signin.second_factor(any_store, two, codes.shown[0], later).outcome == "refused"
-    assert signin.second_factor(any_store, two, codes.shown[1], later).outcome == "signed_in"
+    assert _second(any_store, one, codes.shown[0].upper(), later).outcome == ("signed_in")
+    assert _second(any_store, two, codes.shown[0], later).outcome == "refused"
+    assert _second(any_store, two, codes.shown[1], later).outcome == "signed_in"
 
 
 def test_wrong_second_factor_codes_are_throttled_like_passwords(any_store: Store) -> None:
     resolved, _ = _enrolled(any_store)
     later = T0 + HOUR
     for _ in range(5):
-        assert signin.second_factor(any_store, resolved, "000000", later).outcome == "refused"
-    assert signin.second_factor(any_store, resolved, "000000", later).outcome == "throttled"
+        assert _second(any_store, resolved, "000000", later).outcome == "refused"
+    assert _second(any_store, resolved, "000000", later).outcome == "throttled"
 
 
 def test_a_client_never_needs_a_second_factor(any_store: Store) -> None:
@@ -241,7 +244,7 @@ def test_a_client_never_needs_a_second_factor(any_store: Store) -> None:
     token = _sign_in(any_store, "anna@ex.org").token or ""
     resolved = signin.resolve(any_store, token, T0)
     assert resolved is not None and resolved.needs_second_factor is False
-    assert signin.second_factor(any_store, resolved, "123456", T0).outcome == "refused"
+    assert _second(any_store, resolved, "123456", T0).outcome == "refused"
 
 
 def test_an_invite_sets_the_password_once(any_store: Store) -> None:
@@ -274,3 +277,35 @@ def test_an_api_token_resolves_to_its_user_until_revoked_or_disabled(any_store: 
     api_tokens.revoke(any_store, clara.id, T0)
     assert signin.resolve_api_token(any_store, token.value, T0) is None
     assert signin.resolve_api_token(any_store, "supple_pat_made_up", T0) is None
+
+
+def test_the_totp_seed_is_stored_sealed_and_opens_for_its_own_user_only(any_store: Store) -> None:
+    from supple.accounts.sealing import SealError
+
+    resolved, secret = _enrolled(any_store)
+    stored = accounts.get_user(any_store, resolved.user.id)
+    assert stored is not None and stored.totp_secret is not None
+    assert stored.totp_secret.startswith("s1:") and secret not in stored.totp_secret
+    assert len(stored.totp_secret) <= 64  # fits the column as it is
+    assert SEEDS.open(resolved.user.id, stored.totp_secret) == secret
+    with pytest.raises(SealError):
+        SEEDS.open(resolved.user.id + 1, stored.totp_secret)
+    with pytest.raises(SealError):
+        signin.SeedBox(b"another server's secret").open(resolved.user.id, stored.totp_secret)
+
+
+def test_a_seed_stored_in_clear_before_sealing_still_works(any_store: Store) -> None:
+    from supple.store import second_factors
+
+    staff = _user(any_store, "old@ex.org", Role.ADMIN)
+    secret = totp.new_secret()
+    second_factors.start_totp(any_store, staff.id, secret)
+    step = totp.step_at(T0)
+    assert second_factors.confirm_totp(any_store, staff.id, step, T0)
+    later = T0 + HOUR
+    resolved = signin.resolve(
+        any_store, _sign_in(any_store, "old@ex.org", now=later).token or "", later
+    )
+    assert resolved is not None
+    code = totp.code_at(secret, totp.step_at(later))
+    assert _second(any_store, resolved, code, later).outcome == "signed_in"

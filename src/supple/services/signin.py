@@ -16,7 +16,9 @@ Signing in (OWASP ASVS 4.0.3 V2.2.1, V3.2.1):
    (enrolling TOTP on first sign-in, or typing a code).
 
 The second factor is a TOTP code (replays refused) or one of the recovery codes; failures count
-against the account's throttle like wrong passwords.
+against the account's throttle like wrong passwords. TOTP seeds are stored sealed with the
+server's key (``accounts.sealing``): every use case that writes or reads one takes the
+``SeedBox``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from enum import StrEnum
 
 from supple.accounts import recovery, tokens, totp
 from supple.accounts.passwords import Passwords, check_policy, default_passwords
+from supple.accounts.sealing import SeedBox as SeedBox
 from supple.core.access import STAFF, Actor
 from supple.core.errors import InputError
 from supple.core.login_rules import (
@@ -158,14 +161,17 @@ def resolve_api_token_user(store: Store, token: str, now: datetime) -> tuple[Act
     return Actor(user_id=user.id, role=user.role, person_id=user.person_id, active=True), user
 
 
-def begin_enrolment(store: Store, user: User, issuer: str) -> totp.Enrolment:
-    """A new TOTP seed for a staff member's first sign-in (or after an admin reset it)."""
+def begin_enrolment(store: Store, user: User, issuer: str, *, seeds: SeedBox) -> totp.Enrolment:
+    """A new TOTP seed for a staff member's first sign-in (or after an admin reset it), stored
+    sealed."""
     enrolment = totp.enrol(user.email, issuer)
-    second_factors.start_totp(store, user.id, enrolment.secret)
+    second_factors.start_totp(store, user.id, seeds.seal(user.id, enrolment.secret))
     return enrolment
 
 
-def pending_enrolment(store: Store, resolved: Resolved, issuer: str) -> totp.Enrolment | None:
+def pending_enrolment(
+    store: Store, resolved: Resolved, issuer: str, *, seeds: SeedBox
+) -> totp.Enrolment | None:
     """The enrolment page's QR code: the seed started earlier and not yet confirmed (so a
     reload or a wrong code shows the same one), else a new one. None when two-factor is
     already on, or the user is no staff member."""
@@ -173,8 +179,8 @@ def pending_enrolment(store: Store, resolved: Resolved, issuer: str) -> totp.Enr
     if user is None or user.role not in STAFF or user.totp_enabled_at is not None:
         return None
     if user.totp_secret is not None:
-        return totp.enrol(user.email, issuer, secret=user.totp_secret)
-    return begin_enrolment(store, user, issuer)
+        return totp.enrol(user.email, issuer, secret=seeds.open(user.id, user.totp_secret))
+    return begin_enrolment(store, user, issuer, seeds=seeds)
 
 
 def sign_in_invited(
@@ -220,14 +226,15 @@ def end_other_sign_ins(store: Store, user: User, keep: int | None, now: datetime
 
 
 def finish_enrolment(
-    store: Store, resolved: Resolved, code: str, now: datetime
+    store: Store, resolved: Resolved, code: str, now: datetime, *, seeds: SeedBox
 ) -> recovery.RecoveryCodes | None:
     """Turn TOTP on with the first right code: the sign-in passes its second factor and ten new
     recovery codes are stored (returned to be shown once). None when the code is wrong."""
     user = accounts.get_user(store, resolved.user.id)
     if user is None or user.totp_secret is None or user.totp_enabled_at is not None:
         return None
-    step = totp.verify(user.totp_secret, code, now, user.totp_last_step)
+    secret = seeds.open(user.id, user.totp_secret)
+    step = totp.verify(secret, code, now, user.totp_last_step)
     if step is None or not second_factors.confirm_totp(store, user.id, step, now):
         _fail(store, user.email, None, now)
         return None
@@ -238,7 +245,13 @@ def finish_enrolment(
 
 
 def second_factor(
-    store: Store, resolved: Resolved, code: str, now: datetime, *, address: str | None = None
+    store: Store,
+    resolved: Resolved,
+    code: str,
+    now: datetime,
+    *,
+    seeds: SeedBox,
+    address: str | None = None,
 ) -> SignIn:
     """Check a TOTP code (or a recovery code) for a signed-in staff member."""
     user = accounts.get_user(store, resolved.user.id)
@@ -248,7 +261,7 @@ def second_factor(
     if wait > timedelta(0):
         return SignIn(Outcome.THROTTLED, retry_after=wait)
     accepted = False
-    step = totp.verify(user.totp_secret, code, now, user.totp_last_step)
+    step = totp.verify(seeds.open(user.id, user.totp_secret), code, now, user.totp_last_step)
     if step is not None:
         accepted = second_factors.accept_totp_step(store, user.id, step)
     else:

@@ -85,6 +85,15 @@ def _safe_next(target: str | None) -> str | None:
     return target[:2000]
 
 
+def _seeds(request: Request) -> signin.SeedBox:
+    """The server's box for TOTP seeds, made once per app from its secret."""
+    state = request.app.state
+    box: signin.SeedBox | None = getattr(state, "seeds", None)
+    if box is None:
+        box = state.seeds = signin.SeedBox(state.secret)
+    return box
+
+
 def _settings(request: Request) -> Any:
     return request.app.state.settings
 
@@ -206,7 +215,9 @@ def enrol_page(request: Request) -> Response:
     if signed is None:
         return RedirectResponse("/login", status_code=303)
     store = _roots(request).store
-    enrolment = signin.pending_enrolment(store, _resolved(signed), _practice_name(request))
+    enrolment = signin.pending_enrolment(
+        store, _resolved(signed), _practice_name(request), seeds=_seeds(request)
+    )
     if enrolment is None:
         return RedirectResponse("/login/two-factor", status_code=303)
     return _enrolment_page(request, enrolment)
@@ -218,9 +229,12 @@ def enrol(request: Request, code: Annotated[str, Form(max_length=MAX_CODE)]) -> 
     if signed is None:
         return RedirectResponse("/login", status_code=303)
     store = _roots(request).store
-    codes = signin.finish_enrolment(store, _resolved(signed), code, _now(request))
+    seeds = _seeds(request)
+    codes = signin.finish_enrolment(store, _resolved(signed), code, _now(request), seeds=seeds)
     if codes is None:
-        enrolment = signin.pending_enrolment(store, _resolved(signed), _practice_name(request))
+        enrolment = signin.pending_enrolment(
+            store, _resolved(signed), _practice_name(request), seeds=seeds
+        )
         if enrolment is None:
             return RedirectResponse("/login/two-factor", status_code=303)
         return _enrolment_page(request, enrolment, 422, ENROL_REFUSED)
@@ -254,7 +268,12 @@ def two_factor(
         return RedirectResponse("/login", status_code=303)
     store = _roots(request).store
     result = signin.second_factor(
-        store, _resolved(signed), code, _now(request), address=client_address(request.scope)
+        store,
+        _resolved(signed),
+        code,
+        _now(request),
+        seeds=_seeds(request),
+        address=client_address(request.scope),
     )
     context = {"title": "Your two-factor code", "next": _safe_next(next)}
     if result.outcome is signin.Outcome.THROTTLED:
