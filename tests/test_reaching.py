@@ -272,8 +272,11 @@ def test_the_weekly_digest_lists_who_needs_attention(clinic: Clinic, endpoint: E
     assert [(d.user_id, d.period) for d in due] == [(c.clinician_id, "2026-W46")]
     reaching.deliver(scope, c.sealer, senders(c), due[0], BASE)
     body = endpoint.received[0].json()
-    assert body["title"] == "Your week: 1 to look at, 0 of 1 active"
-    assert f"client {c.person_id}: 1 pain stop, no session in the last 3 days" in body["message"]
+    # Read by the caseload service (core.attention's rules), worded by kind only.
+    assert body["title"] == "Your week: 3 to look at, 1 of 1 active"
+    assert body["message"].startswith("Your caseload over the last 7 days: 1 client, ")
+    assert f"- client {c.person_id}: session stopped for pain (since 2026-11-04)" in body["message"]
+    assert "cleo" not in body["message"].lower()
     assert reaching.due_digests(scope, monday - timedelta(minutes=1), monday) == []
     tuesday = monday + timedelta(days=1)
     assert reaching.due_digests(c.scope(tuesday), tuesday - timedelta(minutes=1), tuesday) == []

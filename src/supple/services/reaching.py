@@ -34,7 +34,7 @@ from supple.store import channels, deliveries, reach
 from supple.store import sessions as session_rows
 
 ALERT_LOOKBACK = timedelta(hours=48)
-STAFF_ROLES = ("clinician", "admin")
+STAFF_ROLES = ("clinician", "admin")  # alerts go to a client's clinicians, of either role
 
 
 @dataclass(frozen=True)
@@ -121,15 +121,15 @@ def due_reminders(scope: Scope, since: datetime, until: datetime) -> list[Due]:
 
 
 def due_digests(scope: Scope, since: datetime, until: datetime) -> list[Due]:
-    """Staff whose Monday-morning digest moment fell in the window, not yet sent that week."""
+    """Clinicians whose Monday-morning digest moment fell in the window, not yet sent that
+    week (an admin's caseload is the whole practice: the dashboard serves them better)."""
     due = []
-    for role in STAFF_ROLES:
-        for who in reach.reachable(scope.store, role=role):
-            monday = digest_due_in_window(who.zone, since, until)
-            if monday is not None:
-                due.append(
-                    Due(who.user_id, "digest", week_key(monday), detail={"on": monday.isoformat()})
-                )
+    for who in reach.reachable(scope.store, role="clinician"):
+        monday = digest_due_in_window(who.zone, since, until)
+        if monday is not None:
+            due.append(
+                Due(who.user_id, "digest", week_key(monday), detail={"on": monday.isoformat()})
+            )
     return _fresh(scope, due)
 
 
@@ -322,35 +322,44 @@ def _alert(due: Due, base_url: str) -> Message:
     return Message(subject, body, link, f"alert:{due.user_id}:{due.period}")
 
 
+# How the digest words each needs-attention kind (``core.attention``): a label, not the
+# dashboard's full reason, which may quote the red-flag questions a client answered.
+DIGEST_LABELS = {
+    "red_flag": "red flag answered yes",
+    "pain_stop": "session stopped for pain",
+    "pain_unsettled": "pain not settled by the next morning",
+    "pain_rising": "weekly pain rising",
+    "adherence_drop": "adherence dropping",
+    "inactive": "no recent session",
+}
+
+
 def _digest(scope: Scope, who: reach.Reachable, due: Due, base_url: str) -> Message | str:
-    monday = date.fromisoformat(due.detail.get("on") or scope.clock.today(who.zone).isoformat())
-    weeks = reach.caseload_weeks(scope.store, who.user_id, monday - timedelta(days=1))
-    if not weeks:
+    from supple.services.caseload import caseload, queue
+
+    staff = Scope(scope.store, Actor("clinician", who.user_id), None, scope.clock)
+    rows = caseload(staff)
+    if not rows:
         return "no clients on the caseload"
-    attention = []
-    for c in weeks:
-        reasons = []
-        if c.open_red_flag:
-            reasons.append("red flag not cleared")
-        if c.pain_stops_7d:
-            reasons.append(f"{c.pain_stops_7d} pain stop{'s' if c.pain_stops_7d > 1 else ''}")
-        if c.last_session is None or (monday - c.last_session).days > 3:
-            reasons.append("no session in the last 3 days")
-        if c.sessions_prior_7d and c.sessions_7d < c.sessions_prior_7d:
-            reasons.append(f"sessions down from {c.sessions_prior_7d} to {c.sessions_7d}")
-        if reasons:
-            attention.append(f"- client {c.person_id}: {', '.join(reasons)}")
-    total = sum(c.sessions_7d for c in weeks)
-    active = sum(1 for c in weeks if c.sessions_7d)
+    items = queue(rows)
+    done = sum(r.adherence_7d[0] for r in rows)
+    planned = sum(r.adherence_7d[1] for r in rows)
+    active = sum(1 for r in rows if r.adherence_7d[0])
+    share = f"{round(100 * done / planned)} %" if planned else "no sessions planned"
     lines = [
-        f"Your caseload over the week before {monday:%d %B %Y}: {len(weeks)} clients, "
-        f"{active} did at least one session, {total} sessions in all.",
+        f"Your caseload over the last 7 days: {len(rows)} client{'s' if len(rows) > 1 else ''}, "
+        f"{active} did at least one session; {done} of {planned} planned sessions done "
+        f"({share}).",
         "",
-        f"Needs attention ({len(attention)}):" if attention else "No one needs attention.",
-        *attention,
+        f"Needs attention ({len(items)}):" if items else "No one needs attention.",
+        *(
+            f"- client {row.client_id}: {DIGEST_LABELS.get(flag.kind, flag.kind)} "
+            f"(since {flag.since[:10]})"
+            for row, flag in items
+        ),
     ]
     return Message(
-        subject=f"Your week: {len(attention)} to look at, {active} of {len(weeks)} active",
+        subject=f"Your week: {len(items)} to look at, {active} of {len(rows)} active",
         body="\n".join(lines),
         link=f"{base_url}/clinic",
         key=f"digest:{who.user_id}:{due.period}",

@@ -1,5 +1,5 @@
 """What the worker reads to decide whom to reach: clients due a reminder, staff who get
-alerts and digests, recent alert-worthy records, and a minimal caseload summary for the digest.
+alerts and digests, and recent alert-worthy records (the digest reads ``services.caseload``).
 
 Every function reads the whole practice in a constant number of statements (one or two), so a
 tick costs the same for five clients as for ten thousand, apart from the rows themselves.
@@ -8,16 +8,15 @@ tick costs the same for five clients as for ten thousand, apart from the rows th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from supple.core.pain import must_stop
 from supple.store.clinic_schema import client_clinicians, users
 from supple.store.database import Store
 from supple.store.notify_schema import notification_channels, notification_prefs
-from supple.store.schema import checkins, clearances, people, profiles, screen_answers, sessions
+from supple.store.schema import checkins, people, profiles, screen_answers
 from supple.store.screens import aware
 
 
@@ -174,110 +173,3 @@ def recent_alert_records(store: Store, since: datetime) -> list[AlertRecord]:
         for r in flags
     ]
     return found
-
-
-@dataclass(frozen=True)
-class ClientWeek:
-    """One client of a caseload over the last two weeks, for the digest."""
-
-    person_id: int
-    client: str
-    sessions_7d: int
-    sessions_prior_7d: int
-    last_session: date | None
-    latest_morning_pain: int | None
-    pain_stops_7d: int
-    open_red_flag: bool
-
-
-def caseload_weeks(store: Store, clinician_id: int, today: date) -> list[ClientWeek]:
-    """Each client on the clinician's caseload: finished sessions this week and the week before,
-    the last session, the latest morning pain, pain-stop ratings this week, and whether a
-    red-flag "yes" stands without a later clearance. Five statements whatever the caseload."""
-    week_ago, fortnight_ago = today - timedelta(days=7), today - timedelta(days=14)
-    with store.read() as conn:
-        clients = conn.execute(
-            sa.select(client_clinicians.c.person_id, _client_names().label("client"))
-            .select_from(
-                client_clinicians.join(
-                    users, users.c.person_id == client_clinicians.c.person_id
-                ).join(people, people.c.id == client_clinicians.c.person_id)
-            )
-            .where(client_clinicians.c.clinician_id == clinician_id, users.c.active.is_(True))
-            .order_by(sa.text("client"))
-        ).all()
-        ids = [c.person_id for c in clients]
-        if not ids:
-            return []
-        done = conn.execute(
-            sa.select(sessions.c.person_id, sessions.c.on_date).where(
-                sessions.c.person_id.in_(ids),
-                sessions.c.finished_at.is_not(None),
-                sessions.c.on_date > fortnight_ago,
-                sessions.c.on_date <= today,
-            )
-        ).all()
-        last = dict(
-            conn.execute(
-                sa.select(sessions.c.person_id, sa.func.max(sessions.c.on_date))
-                .where(sessions.c.person_id.in_(ids), sessions.c.finished_at.is_not(None))
-                .group_by(sessions.c.person_id)
-            ).all()
-        )
-        ratings = conn.execute(
-            sa.select(
-                checkins.c.person_id, checkins.c.kind, checkins.c.on_date, checkins.c["values"]
-            )
-            .where(
-                checkins.c.person_id.in_(ids),
-                checkins.c.kind.in_(("morning", "exercise")),
-                checkins.c.on_date > fortnight_ago,
-                checkins.c.on_date <= today,
-            )
-            .order_by(checkins.c.on_date)
-        ).all()
-        flags = conn.execute(
-            sa.select(screen_answers.c.person_id, sa.func.max(screen_answers.c.answered_at))
-            .where(screen_answers.c.person_id.in_(ids), screen_answers.c.answer.is_(True))
-            .group_by(screen_answers.c.person_id)
-        ).all()
-        cleared = dict(
-            conn.execute(
-                sa.select(clearances.c.person_id, sa.func.max(clearances.c.recorded_at))
-                .where(clearances.c.person_id.in_(ids))
-                .group_by(clearances.c.person_id)
-            ).all()
-        )
-    weeks: dict[int, list[int]] = {i: [0, 0] for i in ids}
-    for row in done:
-        weeks[row.person_id][0 if row.on_date > week_ago else 1] += 1
-    morning: dict[int, int] = {}
-    stops: dict[int, int] = dict.fromkeys(ids, 0)
-    for rating in ratings:
-        values = rating[3] if isinstance(rating[3], dict) else {}
-        if rating.kind == "morning" and isinstance(values.get("pain"), int):
-            morning[rating.person_id] = values["pain"]
-        elif rating.kind == "exercise" and rating.on_date > week_ago:
-            pain = values.get("pain")
-            quality = values.get("quality")
-            if must_stop(
-                pain if isinstance(pain, int) else None,
-                quality if isinstance(quality, str) else None,
-            ):
-                stops[rating.person_id] += 1
-    open_flags = {
-        pid for pid, at in flags if cleared.get(pid) is None or aware(cleared[pid]) < aware(at)
-    }
-    return [
-        ClientWeek(
-            person_id=c.person_id,
-            client=c.client,
-            sessions_7d=weeks[c.person_id][0],
-            sessions_prior_7d=weeks[c.person_id][1],
-            last_session=last.get(c.person_id),
-            latest_morning_pain=morning.get(c.person_id),
-            pain_stops_7d=stops[c.person_id],
-            open_red_flag=c.person_id in open_flags,
-        )
-        for c in clients
-    ]
