@@ -5,6 +5,8 @@
      ├── ScheduleError      a date outside the program (before its start)
      ├── NotFound           an exercise, session or profile that does not exist
      ├── Refused            not this actor's to do, on a record they may see (403)
+     ├── Blocked            refused for now by the person's own state (a red flag, a stop for
+     │                      pain), however well it was asked: HTTP 409
      └── InputError         a value given on the command line or in a form is malformed
           └── FieldError    ... naming the form field or body key it came from
 
@@ -52,6 +54,10 @@ class NotFound(SuppleError):
 class Refused(SuppleError):
     """The actor may see the record but this is not theirs to do: in a clinic, a client
     clearing their own red flag or changing the plan their clinician gave them."""
+
+
+class Blocked(SuppleError):
+    """What was asked is well formed, but the person's records rule it out for now."""
 
 
 class InputError(SuppleError):

@@ -24,6 +24,13 @@ TEXT_MAX = 2000  # characters in one stored free-text field
 UPLOAD_NAME_BYTES = 255  # bytes (UTF-8) in an uploaded file's name, as most file systems allow
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# The same rule as a whole-text pattern, for schemas that state it (JSON Schema, pydantic).
+TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
+# ``upload_name`` as a pattern (its byte bound aside): no control character, no folder part,
+# not ``.`` or ``..``.
+_NAME = r"[^\x00-\x08\x0b-\x1f\x7f/\\]"
+_NAME_NO_DOT = r"[^\x00-\x08\x0b-\x1f\x7f/\\.]"
+UPLOAD_NAME_PATTERN = rf"^(?:{_NAME_NO_DOT}{_NAME}*|\.{_NAME_NO_DOT}{_NAME}*|\.\.{_NAME}+)$"
 
 
 def _shift(day: date, days: int) -> date:

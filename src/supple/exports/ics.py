@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from supple.core import limits
-from supple.core.errors import InputError
+from supple.core.errors import Blocked, InputError
 from supple.exports.text import duration, item_lines
 
 if TYPE_CHECKING:
@@ -33,6 +33,19 @@ BREAK_MINUTES = 2
 BREAK_TEXT = "Stand up and move for 2 minutes: walk a few steps, or stretch your hips gently."
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+_HOUR = "(?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
+_DAY = "(?:" + "|".join(_any_case(d) for d in WEEKDAYS) + ")"
+_DAYS_PART = f" *{_DAY}(?: *- *{_DAY})? *"
+# What --break-hours and --break-days accept, written once: the parsers below match them and
+# the web's calendar feed states them in its OpenAPI document (ASCII digits and spaces only).
+BREAK_HOURS_PATTERN = f"^ *{_HOUR} *- *{_HOUR} *$"
+BREAK_DAYS_PATTERN = f"^{_DAYS_PART}(?:,{_DAYS_PART})*$"
 
 
 @dataclass(frozen=True)
@@ -73,23 +86,20 @@ def parse_alarm(minutes: int) -> int:
 
 
 def _clock(text: str) -> time:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(text)
-    return time(int(match[1]), int(match[2]))
+    hour, _, minute = text.strip(" ").partition(":")
+    return time(int(hour), int(minute))
 
 
 def parse_breaks(every: int, hours: str, days: str) -> Breaks:
     """Read ``--break-every``, ``--break-hours 09:00-17:00`` and ``--break-days mon-fri``."""
     if not 10 <= every <= 240:
         raise InputError(f"--break-every must be from 10 to 240 minutes, got {every}")
-    start_text, _, end_text = hours.partition("-")
-    try:
-        start, end = _clock(start_text), _clock(end_text)
-    except ValueError:
+    if not re.fullmatch(BREAK_HOURS_PATTERN, hours):
         raise InputError(
             f"--break-hours '{hours}' is not a span of hours; use HH:MM-HH:MM, e.g. 09:00-17:00"
-        ) from None
+        )
+    start_text, _, end_text = hours.partition("-")
+    start, end = _clock(start_text), _clock(end_text)
     if end <= start:
         raise InputError(f"--break-hours '{hours}' ends before it starts")
     breaks = Breaks(every, start, end, _weekdays(days))
@@ -100,13 +110,13 @@ def parse_breaks(every: int, hours: str, days: str) -> Breaks:
 
 def _weekdays(text: str) -> tuple[int, ...]:
     """``mon-fri``, ``mon,wed,fri`` or ``sat-sun`` as weekday numbers (Monday is 0)."""
+    if not re.fullmatch(BREAK_DAYS_PATTERN, text):
+        raise InputError(
+            f"--break-days '{text}' is not a list of days; use e.g. mon-fri or mon,wed,fri"
+        )
     chosen: set[int] = set()
     for part in text.lower().replace(" ", "").split(","):
         low, _, high = part.partition("-")
-        if low not in WEEKDAYS or (high and high not in WEEKDAYS):
-            raise InputError(
-                f"--break-days '{text}' is not a list of days; use e.g. mon-fri or mon,wed,fri"
-            )
         a, b = WEEKDAYS.index(low), WEEKDAYS.index(high or low)
         chosen.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
     return tuple(sorted(chosen))
@@ -278,7 +288,7 @@ def export_calendar(
     today = services.today(scope)  # a zone this machine lacks: one clear line
     block = services.session_gate(scope, today)
     if block:  # no reminders for sessions Supple would not offer
-        raise InputError(f"{block.reason} No calendar until sessions are offered again.")
+        raise Blocked(f"{block.reason} No calendar until sessions are offered again.")
     bound = services.clock_day(scope, profile.timezone)
     first, last = window(profile, start, today, options.weeks, bound=bound)
     days: list[DayPlan] = []

@@ -42,7 +42,14 @@ from supple.services.checkins import (
     record_session,
     record_week,
 )
-from supple.services.current_day import clock_day, in_window, today, window_check
+from supple.services.current_day import (
+    clock_day,
+    in_window,
+    program_window,
+    today,
+    window,
+    window_check,
+)
 from supple.services.days import day, session_gate, settings_for, week
 from supple.services.exercises import day_estimates, find_exercise
 from supple.services.history import adaptation, load_history
@@ -62,7 +69,13 @@ from supple.services.profile import (
     use_plan_text,
 )
 from supple.services.progress_report import Progress, progress, progress_json
-from supple.services.safety import gate, record_clearance, record_screen, screened
+from supple.services.safety import (
+    clearance_span,
+    gate,
+    record_clearance,
+    record_screen,
+    screened,
+)
 from supple.services.scope import (
     NO_PROFILE,
     Actor,
@@ -85,6 +98,7 @@ __all__ = [
     "SystemClock",
     "adaptation",
     "check_uploaded_plan",
+    "clearance_span",
     "clock_day",
     "create_person",
     "current_program",
@@ -105,6 +119,7 @@ __all__ = [
     "plan_summary",
     "plan_text",
     "program_for",
+    "program_window",
     "progress",
     "progress_json",
     "psfs_baseline",
@@ -125,5 +140,6 @@ __all__ = [
     "use_plan",
     "use_plan_text",
     "week",
+    "window",
     "window_check",
 ]

@@ -50,3 +50,19 @@ def window_check(scope: Scope, profile: Profile | None, on: date, what: str = "d
         today=clock_day(scope, zone),
         what=what,
     )
+
+
+def window(scope: Scope) -> tuple[date, date]:
+    """The first and last date ``in_window`` lets through for this subject now: what the
+    API's document states for every date it takes."""
+    profile = find_profile(scope)
+    zone = profile.timezone if profile else None
+    return limits.date_window(profile.start_date if profile else None, clock_day(scope, zone))
+
+
+def program_window(scope: Scope) -> tuple[date, date]:
+    """``window``, starting no earlier than the program: the days a day of the program can be
+    asked for (``core.schedule.locate`` refuses one before the start)."""
+    first, last = window(scope)
+    profile = find_profile(scope)
+    return (max(first, profile.start_date) if profile else first), last

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from supple.core.access import Action
-from supple.core.clearance import check_clearance
+from supple.core.clearance import check_clearance, clearance_bounds
 from supple.core.errors import InputError
 from supple.core.pain import must_stop
 from supple.core.safety import QUESTIONS, Block, Verdict, pain_settled, uncleared, verdict
 from supple.services.care_access import clinic_refusal
-from supple.services.current_day import in_window, today
+from supple.services.current_day import in_window, today, window
 from supple.services.profile import get_profile
 from supple.services.scope import Scope
 from supple.store import checkins, screens
@@ -52,6 +52,14 @@ def record_clearance(scope: Scope, cleared_on: date) -> None:
         at=scope.clock.now(),
         actor=scope.actor.label,
     )
+
+
+def clearance_span(scope: Scope) -> tuple[date, date]:
+    """The first and last day ``record_clearance`` accepts now: the rule of
+    ``core.clearance`` inside the window of dates."""
+    first, last = window(scope)
+    earliest, latest = clearance_bounds(today=today(scope), answered_on=_flagged_on(scope))
+    return max(first, earliest or first), min(last, latest)
 
 
 def _flagged_on(scope: Scope) -> date | None:

@@ -23,13 +23,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from supple import __version__
-from supple.core.errors import NotFound, PlanError, Refused, SuppleError
+from supple.core.errors import Blocked, NotFound, PlanError, Refused, SuppleError
 from supple.core.safety import DISCLAIMER, URGENT_TITLE
 from supple.web.body_limit import BodyLimit
 from supple.web.csrf import FIELD, SCOPE_KEY, CrossSiteGuard, token_for
 from supple.web.first_run_resume import ResumeFirstRun
 from supple.web.headers import SecurityHeaders
 from supple.web.hosts import HostGuard
+from supple.web.methods import allowed
 from supple.web.refusals import is_api
 from supple.web.rule_links import reason_with_rule_links
 from supple.web.settings import WebSettings
@@ -83,17 +84,23 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
         return await _on_too_deep(request, exc.__cause__)
+    allow = allowed(request.app.routes, request.scope) if exc.status_code == 405 else ""
+    if allow:
+        exc.headers = {**(exc.headers or {}), "Allow": allow}
     if _is_api(request) or exc.status_code not in (404, 405):
         return await http_exception_handler(request, exc)
     if exc.status_code == 405:
         lines = ["This address cannot be opened that way. Start again from a page's own link."]
-        return _problem_page(request, 405, "Not available this way", lines)
+        page = _problem_page(request, 405, "Not available this way", lines)
+        page.headers["Allow"] = allow
+        return page
     return _problem_page(request, 404, "Page not found", NOT_FOUND_LINES)
 
 
 async def _on_supple_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SuppleError)
     status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Refused) else 422
+    status = 409 if isinstance(exc, Blocked) else status
     if isinstance(exc, PlanError):
         problems = [
             {
@@ -111,11 +118,12 @@ async def _on_supple_error(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         body: Any = (
             {"detail": str(exc)}
-            if status in (403, 404)
+            if status in (403, 404, 409)
             else {"detail": [{"field": getattr(exc, "field", "input"), "reason": str(exc)}]}
         )
         return JSONResponse(body, status_code=status)
-    title = {404: "Not found", 403: "Not yours to change"}.get(status, "Something needs fixing")
+    titles = {404: "Not found", 403: "Not yours to change", 409: "Not for now"}
+    title = titles.get(status, "Something needs fixing")
     return _problem_page(request, status, title, [str(exc)])
 
 
@@ -196,6 +204,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         description="Today's session, the guided player, check-ins and progress.",
         docs_url=None,  # Swagger UI loads scripts from a CDN; the document is /openapi.json
         redoc_url=None,
+        openapi_url=None,  # served by openapi.router, written for the person (their dates)
     )
     store = deps.install(app.state, settings)
     app.state.secret = load_key(settings, store.url)
@@ -229,6 +238,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(clinic_pages.router)
         app.include_router(clients.router, prefix="/api/v1")
         templates.env.globals["clinic"] = True
+    app.include_router(openapi.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     return app

@@ -3,8 +3,8 @@ streams it in chunks, so a 100 MB post costs nothing but its refusal.
 
 The limits (also in the README):
 
-- plan uploads and plan texts (``/plan/…`` and ``/api/v1/plan/…``): 2 MiB, room for the plan
-  format's 1,000,000 characters once form- or JSON-encoded;
+- plan uploads and plan texts (``/plan/…`` and ``/api/v1/plan/…``): 2 MiB; the JSON API takes
+  plan texts of up to ``PLAN_TEXT_CHARS`` (174,421) characters, which always fit;
 - every other body (forms, check-ins, player events): 64 KiB, far above the largest real one.
 """
 
@@ -19,6 +19,10 @@ from supple.web.refusals import refuse
 PLAN_LIMIT = 2 * 1024 * 1024
 BODY_LIMIT = 64 * 1024
 PLAN_PATHS = ("/plan/", "/api/v1/plan/")
+# The most characters of plan text the JSON API takes: even written all as escaped astral
+# characters (12 bytes each, ``\ud83d\ude00``), with its file name, it fits in PLAN_LIMIT, so a
+# text the document allows is never refused for its size, and one it does not is a 422.
+PLAN_TEXT_CHARS = (PLAN_LIMIT - 4096) // 12
 
 
 def limit_for(path: str) -> int:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from supple import services
 from supple.core.limits import CALENDAR_WEEKS
+from supple.exports import ics
 from supple.web.deps import RequestScope, resolve_date
 
 router = APIRouter(tags=["exports"])
@@ -28,12 +29,10 @@ def calendar_feed(
     alarm_minutes: Annotated[int, Query(ge=0, le=1440)] = 10,
     movement_breaks: bool = False,
     break_every: Annotated[int, Query(ge=10, le=240)] = 30,
-    break_hours: str = "09:00-17:00",
-    break_days: str = "mon-fri",
+    break_hours: Annotated[str, Query(pattern=ics.BREAK_HOURS_PATTERN)] = "09:00-17:00",
+    break_days: Annotated[str, Query(pattern=ics.BREAK_DAYS_PATTERN, max_length=200)] = "mon-fri",
 ) -> Response:
     """The sessions as an iCalendar feed to subscribe to (same events as `supple export ics`)."""
-    from supple.exports import ics
-
     options = ics.CalendarOptions(
         weeks=weeks,
         alarm_minutes=alarm_minutes,

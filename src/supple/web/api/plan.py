@@ -2,28 +2,60 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from supple import services
 from supple.core.errors import InputError, PlanError
+from supple.core.limits import UPLOAD_NAME_BYTES, UPLOAD_NAME_PATTERN
 from supple.jsonview import plan_json
+from supple.web.body_limit import PLAN_TEXT_CHARS
 from supple.web.deps import RequestScope
+from supple.web.json_types import JsonBool
 
 router = APIRouter(prefix="/plan", tags=["plan"])
 
 
+# A file name as ``core.limits.upload_name`` takes it, which checks it (with a message naming
+# the character or the part at fault); the schema states the same rule. At most 63 characters,
+# so that even written in four-byte characters it stays within UPLOAD_NAME_BYTES.
+NAME_CHARS = UPLOAD_NAME_BYTES // 4
+FileName = Annotated[
+    str,
+    Field(min_length=1, max_length=NAME_CHARS),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": NAME_CHARS,
+            "pattern": UPLOAD_NAME_PATTERN,
+        }
+    ),
+]
+PlanYaml = Annotated[str, Field(max_length=PLAN_TEXT_CHARS, description="the plan's YAML")]
+
+
 class PlanText(BaseModel):
-    filename: str = Field("plan.yaml", min_length=1, max_length=200)
-    text: str = Field(..., max_length=1_000_000, description="the plan's YAML")
+    filename: FileName = "plan.yaml"
+    text: PlanYaml
 
 
 class UsePlan(BaseModel):
-    bundled: bool = False
-    filename: str = Field("plan.yaml", min_length=1, max_length=200)
-    text: str | None = Field(None, max_length=1_000_000)
+    """Follow a plan from now on: the bundled one (``bundled: true``), or this text."""
+
+    model_config = ConfigDict(  # what use_plan asks, in the schema: one or the other
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["bundled"], "properties": {"bundled": {"const": True}}},
+                {"required": ["text"], "properties": {"text": {"type": "string"}}},
+            ]
+        }
+    )
+    bundled: JsonBool = False
+    filename: FileName = "plan.yaml"
+    text: PlanYaml | None = None
 
 
 @router.get("")

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from supple import services
 from supple.core import pain
@@ -18,6 +17,15 @@ from supple.core.player import RecordedKind
 from supple.core.timeline import to_json
 from supple.services import sessions
 from supple.web.deps import RequestScope, request_scope, resolve_date
+from supple.web.json_types import (
+    WHOLE_NUMBER,
+    JsonBool,
+    JsonDate,
+    JsonDateTime,
+    JsonInt,
+    JsonNumber,
+    StoredText,
+)
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
@@ -31,21 +39,37 @@ else:  # the one vocabulary of supple.core.pain, as the schema's enum
 
 
 class NewSession(BaseModel):
-    on: date | None = Field(None, alias="date", description="the session's date; default today")
-    minutes: int | None = Field(
-        None, ge=MIN_BUDGET, le=MAX_BUDGET, description="fit the day into this many minutes"
+    on: JsonDate | None = Field(None, alias="date", description="the session's date; default today")
+    minutes: Annotated[int, Field(ge=MIN_BUDGET, le=MAX_BUDGET), WHOLE_NUMBER] | None = Field(
+        None, description="fit the day into this many minutes"
     )
     without: list[Literal["bench", "roller", "weights"]] = Field(
         default_factory=list, max_length=3, description="props the person does not have today"
     )
 
 
+MAX_STEP = 10_000
+_STEP = {"type": "integer", "minimum": 0, "maximum": MAX_STEP}
+
+
+def _step_rule() -> dict[str, Any]:
+    """``sessions.check_step`` in the schema: a step's completion or skip names its step."""
+    others = [k for k in get_args(RecordedKind) if k not in sessions.STEP_EVENTS]
+    return {
+        "anyOf": [
+            {"properties": {"kind": {"enum": others}}},
+            {"required": ["step_index"], "properties": {"step_index": _STEP}},
+        ]
+    }
+
+
 class NewEvent(BaseModel):
+    model_config = ConfigDict(json_schema_extra=_step_rule())
     id: str = Field(..., min_length=8, max_length=64, pattern=r"^[A-Za-z0-9:_-]+$")
     kind: EventKind
-    step_index: int | None = Field(None, ge=0, le=10_000)
-    at: datetime | None = None
-    data: dict[str, str | int | float | bool | None] | None = None
+    step_index: Annotated[int, Field(ge=0, le=MAX_STEP), WHOLE_NUMBER] | None = None
+    at: JsonDateTime | None = None
+    data: dict[StoredText, StoredText | JsonInt | JsonNumber | JsonBool | None] | None = None
 
 
 class EventStored(BaseModel):
@@ -55,8 +79,10 @@ class EventStored(BaseModel):
 
 class Rating(BaseModel):
     exercise: str = Field(..., min_length=1, max_length=64)
-    pain: int = Field(..., ge=0, le=10, description="0 (none) to 10 (worst imaginable)")
-    hurt: bool = False
+    pain: Annotated[int, Field(ge=0, le=10), WHOLE_NUMBER] = Field(
+        ..., description="0 (none) to 10 (worst imaginable)"
+    )
+    hurt: JsonBool = False
     quality: Quality | None = None
 
 

@@ -15,12 +15,13 @@ from supple.core import pain, safety
 from supple.core.errors import InputError
 from supple.services import Scope
 from supple.web.deps import RequestScope, resolve_date
+from supple.web.json_types import WHOLE_NUMBER, JsonBool, JsonDate, StoredText
 
 checkins = APIRouter(prefix="/checkins", tags=["check-ins"])
 progress = APIRouter(prefix="/progress", tags=["progress"])
 screen = APIRouter(prefix="/screen", tags=["screen"])
 
-Scale = Annotated[int, Field(ge=0, le=10, description="0 (none) to 10 (worst)")]
+Scale = Annotated[int, Field(ge=0, le=10, description="0 (none) to 10 (worst)"), WHOLE_NUMBER]
 if TYPE_CHECKING:
     Quality = str
 else:  # the one vocabulary of supple.core.pain, as the schema's enum
@@ -29,14 +30,14 @@ else:  # the one vocabulary of supple.core.pain, as the schema's enum
 
 class MorningCheckin(BaseModel):
     kind: Literal["morning"]
-    on: date | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
+    on: JsonDate | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
     pain: Scale
     stiffness: Scale
 
 
 class SessionCheckin(BaseModel):
     kind: Literal["session"]
-    on: date | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
+    on: JsonDate | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
     before_pain: Scale | None = None
     before_stiffness: Scale | None = None
     after_pain: Scale | None = None
@@ -45,18 +46,18 @@ class SessionCheckin(BaseModel):
 
 class ExerciseCheckin(BaseModel):
     kind: Literal["exercise"]
-    on: date | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
+    on: JsonDate | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
     exercise: str = Field(..., min_length=1, max_length=80)
     pain: Scale | None = None
-    hurt: bool = False
+    hurt: JsonBool = False
     quality: Quality | None = None
 
 
 class WeekCheckin(BaseModel):
     kind: Literal["week"]
-    on: date | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
+    on: JsonDate | None = Field(None, alias="date", description="YYYY-MM-DD; default today")
     pain: Scale = Field(..., description="average pain over the past week")
-    psfs: dict[Annotated[str, Field(min_length=1, max_length=80)], Scale] | None = Field(
+    psfs: dict[Annotated[StoredText, Field(min_length=1, max_length=80)], Scale] | None = Field(
         None, description="activity → how well you can do it (0 unable – 10 as before)"
     )
 
@@ -67,11 +68,19 @@ NewCheckin = Annotated[
 
 
 class Answers(BaseModel):
-    answers: dict[str, bool] = Field(..., description="question id → yes (true) or no (false)")
+    answers: dict[str, JsonBool] = Field(
+        ...,
+        description="question id → yes (true) or no (false); every question, no other",
+        json_schema_extra={  # what post_screen and services.record_screen ask, in the schema
+            "properties": {q.id: {"type": "boolean"} for q in safety.QUESTIONS},
+            "required": [q.id for q in safety.QUESTIONS],
+            "additionalProperties": False,
+        },
+    )
 
 
 class Clearance(BaseModel):
-    cleared_on: date = Field(..., description="the day a clinician said exercise is safe")
+    cleared_on: JsonDate = Field(..., description="the day a clinician said exercise is safe")
 
 
 def _row_json(row: Any) -> dict[str, Any]:
