@@ -18,7 +18,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -30,8 +30,16 @@ from supple import planfile
 from supple.accounts.passwords import check_policy, default_passwords
 from supple.core.access import Action, Role
 from supple.core.day_plan import plan_day
-from supple.core.demo_course import FIRST_NAMES, LAST_NAMES, Course, course, person_random
-from supple.core.demo_session import walk
+from supple.core.demo_course import (
+    FIRST_NAMES,
+    LAST_NAMES,
+    Course,
+    Played,
+    Rated,
+    course,
+    person_random,
+)
+from supple.core.demo_session import Walked, walk
 from supple.core.errors import InputError
 from supple.core.plan import Program
 from supple.core.safety import QUESTIONS
@@ -240,6 +248,7 @@ class _Writer:
         for number in {d.number for d in program.days}:
             timeline = plan_day(program, first_day, first_day + timedelta(days=number - 1)).timeline
             self.timelines[number] = (timeline, bulk.SharedJSON(to_json(timeline)))
+        self.walks: dict[tuple[Any, ...], Walked] = {}
         self.exercises = {d.number: [item.exercise_id for item in d.items] for d in program.days}
 
     def write_chunk(self, conn: sa.Connection, indexes: range) -> dict[str, int]:
@@ -299,6 +308,21 @@ class _Writer:
                  at_local(adjustment.from_date - timedelta(days=1), 16 * 60, zone))
             )  # fmt: skip
 
+    def _walk(self, played: Played) -> Walked:
+        """``played`` walked at pace 1 (offsets scale with the pace), once per shape: a year
+        of a large practice plays the same few thousand shapes millions of times."""
+        hurt = tuple(sorted({r.item for r in played.ratings if r.hurt}))
+        key = (played.day, played.items_done, played.skipped_item, played.ending, hurt)
+        walked = self.walks.get(key)
+        if walked is None:
+            shape = replace(
+                played,
+                pace=1.0,
+                ratings=tuple(Rated(item, 0, None, True) for item in hurt),
+            )
+            walked = self.walks[key] = walk(self.timelines[played.day][0], shape)
+        return walked
+
     def _checkins(
         self, rows: dict[str, list[tuple[Any, ...]]], made: Course, person_id: int, zone: str
     ) -> None:
@@ -326,8 +350,9 @@ class _Writer:
             timeline, stored = self.timelines[played.day]
             session_id = str(uuid.UUID(int=ids.getrandbits(128), version=4))
             started = at_local(played.on, played.start_minute, zone)
-            walked = walk(timeline, played)
-            ended = started + timedelta(seconds=walked.seconds)
+            walked = self._walk(played)
+            pace = played.pace
+            ended = started + timedelta(seconds=walked.seconds * pace)
             finished_at = ended if played.ending != "unfinished" else None
             reason = "pain" if played.ending == "pain" else None
             rows["sessions"].append(
@@ -342,7 +367,7 @@ class _Writer:
                         event_id = f"{session_id}:{event.kind}:{event.step_index}"
                     rows["session_events"].append(
                         (event_id, session_id, person_id, event.kind, event.step_index,
-                         started + timedelta(seconds=event.offset), event.data)
+                         started + timedelta(seconds=event.offset * pace), event.data)
                     )  # fmt: skip
             exercise_ids = self.exercises[played.day]
             seen: set[str] = set()
@@ -351,7 +376,7 @@ class _Writer:
                 if exercise in seen:  # one rating per exercise and day, as the store keeps
                     continue
                 seen.add(exercise)
-                offset = walked.rated_at.get(rated.item, walked.seconds)
+                offset = walked.rated_at.get(rated.item, walked.seconds) * pace
                 rows["checkins"].append(
                     (person_id, "exercise", played.on, exercise,
                      {"pain": rated.pain, "hurt": rated.hurt, "quality": rated.quality},

@@ -1,0 +1,502 @@
+"""A year of a large practice on PostgreSQL (issue 14, point 5): how long it takes to build, how
+big it is, and how fast the clinic's reads and writes stay on it.
+
+    python -m bench.clinic_scale                         # 50 clinicians, 10,000 clients, 365 days
+    python -m bench.clinic_scale --clients 1000 --days 90   # a quick try
+
+It creates a throwaway database on the server (``--server``, default the local one, user
+postgres, trust), fills it with ``supple clinic demo-data``'s generator (step events for the
+last 14 days only; every session keeps its timeline and every check-in), then prints:
+
+- the build time and the database's size, table by table;
+- the caseload dashboard of one clinician (``services.caseload``), median and p95 over 100
+  requests (budget p95 ≤ 100 ms), each in its own pinned read as a web request has;
+- the admin's all-clients list (budget p95 ≤ 200 ms for a paginated list);
+- one client's progress (``services.progress_report``) for a typical and for the busiest
+  client of that caseload (budget p95 ≤ 100 ms);
+- event POSTs per second with 4 uvicorn workers of the clinic app (a client's Bearer token)
+  against a bare Starlette app doing one PostgreSQL insert with 4 workers, rounds interleaved
+  (budget ≥ 50 %);
+- ``EXPLAIN (ANALYZE, BUFFERS)`` of the three slowest statements seen during the reads.
+
+The database is dropped at the end unless ``--keep``. Exit 1 when a budget is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+REQUESTS = 100
+WORKERS = 4
+CONNECTIONS = 16
+LOAD_SECONDS = 4.0
+ROUNDS = 3
+DASHBOARD_BUDGET, LIST_BUDGET, PROGRESS_BUDGET, POST_BUDGET = 100.0, 200.0, 100.0, 0.50
+
+
+# --- the throwaway database ----------------------------------------------------------------
+
+
+@contextmanager
+def throwaway_database(server: str, keep: bool) -> Iterator[str]:
+    name = f"supple_scale_{os.getpid()}"
+    admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        if keep:
+            print(f"\nKept the database {name}.")
+        else:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --- statements seen, for EXPLAIN -----------------------------------------------------------
+
+
+class Statements:
+    """The slowest run of each distinct statement on an engine, with its parameters."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.slowest: dict[str, tuple[float, Any]] = {}
+        self.on = False
+        sa.event.listen(engine, "before_cursor_execute", self._before)
+        sa.event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        conn.info["bench_t0"] = time.perf_counter()
+
+    def _after(self, conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if not self.on or not statement.lstrip().upper().startswith("SELECT"):
+            return
+        elapsed = time.perf_counter() - conn.info.pop("bench_t0", time.perf_counter())
+        if elapsed > self.slowest.get(statement, (0.0, None))[0]:
+            self.slowest[statement] = (elapsed, params)
+
+    def top(self, count: int) -> list[tuple[str, float, Any]]:
+        ranked = sorted(self.slowest.items(), key=lambda item: -item[1][0])[:count]
+        return [(statement, seconds, params) for statement, (seconds, params) in ranked]
+
+
+# --- timing the reads -----------------------------------------------------------------------
+
+
+def timed(label: str, call: Callable[[], object], count: int, budget: float | None) -> bool:
+    call()  # warm: the first request pays for imports and the plan's parse
+    samples = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+    verdict = "" if budget is None else ("  ok" if p95 <= budget else "  OVER")
+    within = "" if budget is None else f" (budget p95 ≤ {budget:.0f} ms)"
+    print(
+        f"  {label:<44} median {statistics.median(samples):7.1f} ms   "
+        f"p95 {p95:7.1f} ms   n={count}{within}{verdict}"
+    )
+    return budget is None or p95 <= budget
+
+
+def reads(url: str, clinician_email: str) -> tuple[bool, Statements]:
+    from supple.services import Scope, caseload, progress_report
+    from supple.services.scope import Actor
+    from supple.store import accounts
+    from supple.store.database import open_store
+
+    store = open_store(url)
+    seen = Statements(store.engine)
+    clinician = accounts.require_user(store, clinician_email)
+    admin = next(u for u in accounts.list_users(store) if u.role.value == "admin")
+    admin_user = accounts.require_user(store, admin.email)
+
+    def dashboard(actor: Actor) -> Callable[[], object]:
+        def run() -> object:
+            with store.pinned() as view:
+                scope = Scope(view, actor, None)
+                rows = caseload.caseload(scope)
+                return caseload.caseload_json(rows), caseload.queue(rows)
+
+        return run
+
+    with store.read() as conn:
+        sizes = conn.execute(
+            sa.text(
+                "SELECT s.person_id, count(*) FROM sessions s JOIN client_clinicians c "
+                "ON c.person_id = s.person_id WHERE c.clinician_id = :id "
+                "GROUP BY s.person_id ORDER BY 2"
+            ),
+            {"id": clinician.id},
+        ).all()
+        caseload_size = conn.execute(
+            sa.text("SELECT count(*) FROM client_clinicians WHERE clinician_id = :id"),
+            {"id": clinician.id},
+        ).scalar_one()
+    typical, busiest = sizes[len(sizes) // 2], sizes[-1]
+
+    def progress(person: int) -> Callable[[], object]:
+        def run() -> object:
+            with store.pinned() as view:
+                scope = Scope(view, Actor("person", person), person)
+                return progress_report.progress(scope, services_today(scope))
+
+        return run
+
+    ok = True
+    seen.on = True
+    print("\nReads in-process through the services, one pinned read per request:")
+    ok &= timed(
+        f"caseload dashboard ({caseload_size} clients)",
+        dashboard(Actor("clinician", clinician.id)),
+        REQUESTS,
+        DASHBOARD_BUDGET,
+    )
+    ok &= timed(
+        f"progress, typical client ({typical[1]} sessions)", progress(typical[0]), REQUESTS,
+        PROGRESS_BUDGET,
+    )  # fmt: skip
+    ok &= timed(
+        f"progress, busiest client ({busiest[1]} sessions)", progress(busiest[0]), REQUESTS,
+        PROGRESS_BUDGET,
+    )  # fmt: skip
+    print(
+        "  admin's all-clients list: no paginated list exists yet; the admin's whole-practice"
+        " caseload (the dashboard's read for every client) instead:"
+    )
+    seen.on = False  # the unpaginated list is not what a paginated one would run
+    timed("admin caseload, every client (unpaginated)", dashboard(Actor("admin", admin_user.id)),
+          3, None)  # fmt: skip
+    seen.on = False
+    store.dispose()
+    return ok, seen
+
+
+def services_today(scope: Any) -> Any:
+    from supple.services import today
+
+    return today(scope)
+
+
+def explain(url: str, seen: Statements) -> None:
+    engine = sa.create_engine(url)
+    print("\nEXPLAIN (ANALYZE, BUFFERS) of the three slowest statements seen:")
+    with engine.connect() as conn:
+        for rank, (statement, seconds, params) in enumerate(seen.top(3), start=1):
+            print(f"\n[{rank}] slowest run {seconds * 1000:.1f} ms:\n{statement.strip()}")
+            print(f"    parameters: {_short(params)}")
+            plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+            for (line,) in plan:
+                print(f"    {line}")
+    engine.dispose()
+
+
+def _short(params: Any) -> str:
+    text = repr(params)
+    return text if len(text) < 300 else text[:300] + " …"
+
+
+# --- the event POST load --------------------------------------------------------------------
+
+
+def clinic_app() -> Any:
+    """The clinic app for uvicorn's workers (``--factory``), from ``SUPPLE_…`` variables."""
+    from supple.web import create_app
+
+    return create_app()
+
+
+def bare_app() -> Any:
+    """The limit: Starlette and one PostgreSQL insert per POST, autocommit, a connection per
+    thread (as the clinic app holds pooled ones)."""
+    import threading
+
+    import psycopg
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    dsn = os.environ["BENCH_BARE_DSN"]
+    local = threading.local()
+
+    def db() -> psycopg.Connection[Any]:
+        if not hasattr(local, "conn"):
+            local.conn = psycopg.connect(dsn, autocommit=True)
+        conn: psycopg.Connection[Any] = local.conn
+        return conn
+
+    async def insert_async(request: Request) -> JSONResponse:
+        body = await request.json()
+        await asyncio.to_thread(
+            lambda: db().execute(
+                "INSERT INTO bare_events (id, kind, at) VALUES (%s, %s, now()) "
+                "ON CONFLICT DO NOTHING",
+                (body["id"], "paused"),
+            )
+        )
+        return JSONResponse({"stored": True}, status_code=201)
+
+    return Starlette(routes=[Route("/post", insert_async, methods=["POST"])])
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _spawn(factory: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    port = _port()
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
+        "--port", str(port), "--workers", str(WORKERS), "--log-level", "error",
+        "--no-access-log",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                time.sleep(1.5)  # let every worker finish starting
+                return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"{factory} exited with {process.returncode}") from None
+            time.sleep(0.1)
+    process.terminate()
+    raise SystemExit(f"{factory} did not start within 60 s")
+
+
+async def _load(port: int, path: str, headers: dict[str, str], seconds: float) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors = 0
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+
+    async def connection(stop: float) -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while time.perf_counter() < stop:
+                body = json.dumps(
+                    {"id": uuid.uuid4().hex, "kind": "paused", "step_index": 0}
+                ).encode()
+                head = (
+                    f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: keep-alive\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n{extra}\r\n"
+                )
+                t0 = time.perf_counter()
+                writer.write(head.encode() + body)
+                answer = await reader.readuntil(b"\r\n\r\n")
+                status = int(answer.split(b" ", 2)[1])
+                length = next(
+                    (
+                        int(line.split(b":", 1)[1])
+                        for line in answer.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
+                await reader.readexactly(length)
+                latencies.append(time.perf_counter() - t0)
+                errors += status >= 400
+        finally:
+            writer.close()
+
+    begun = time.perf_counter()
+    await asyncio.gather(*(connection(begun + seconds) for _ in range(CONNECTIONS)))
+    elapsed = time.perf_counter() - begun
+    latencies.sort()
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000 if latencies else 0.0,
+        "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000 if latencies else 0.0,
+        "errors": errors,
+    }
+
+
+def load_client(port: int, path: str, headers_json: str, seconds: float) -> None:
+    print(json.dumps(asyncio.run(_load(port, path, json.loads(headers_json), seconds))))
+
+
+def _measure(port: int, path: str, headers: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.clinic_scale", "load", str(port), path,
+         json.dumps(headers), str(LOAD_SECONDS)],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+        check=True, timeout=LOAD_SECONDS + 60,
+    )  # fmt: skip
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def posts(url: str) -> bool:
+    """Event POSTs through the clinic app against the bare insert, 4 workers each."""
+    import httpx2 as httpx
+
+    from supple.services import Scope, clinic_accounts
+    from supple.store.database import open_store
+
+    store = open_store(url)
+    with store.write() as conn:
+        conn.execute(
+            sa.text("CREATE TABLE bare_events (id text PRIMARY KEY, kind text, at timestamptz)")
+        )
+    env = {
+        "SUPPLE_DATABASE_URL": url,
+        "SUPPLE_CLINIC": "1",
+        "SUPPLE_SECRET_KEY": uuid.uuid4().hex * 2,
+        "BENCH_BARE_DSN": url.replace("postgresql+psycopg://", "postgresql://"),
+    }
+    clinic, clinic_port = _spawn("bench.clinic_scale:clinic_app", env)
+    bare, bare_port = _spawn("bench.clinic_scale:bare_app", env)
+    try:
+        session_path, headers = "", {}
+        for number in range(1, 200):  # a client whose gate lets a session start today
+            email = f"client-{number:06d}@demo.example"
+            token = clinic_accounts.create_token(Scope.operator(store), email=email, label="bench")
+            headers = {"Authorization": f"Bearer {token}"}
+            started = httpx.post(
+                f"http://127.0.0.1:{clinic_port}/api/v1/sessions", json={}, headers=headers
+            )
+            if started.status_code == 201:
+                session_path = f"/api/v1/sessions/{started.json()['id']}/events"
+                break
+        if not session_path:
+            print("  no client could start a session: the POST load was not run")
+            return False
+        print(
+            f"\nEvent POST, {WORKERS} uvicorn workers each, {CONNECTIONS} keep-alive connections, "
+            f"{LOAD_SECONDS:.0f} s a round, {ROUNDS} rounds interleaved (best round counts):"
+        )
+        best: dict[str, dict[str, Any]] = {}
+        for _ in range(ROUNDS):
+            for name, port, path, extra in (
+                ("bare Starlette, one PG insert", bare_port, "/post", {}),
+                ("Supple clinic, player event", clinic_port, session_path, headers),
+            ):
+                result = _measure(port, path, extra)
+                if name not in best or result["rate"] > best[name]["rate"]:
+                    best[name] = result
+        for name, r in best.items():
+            print(
+                f"  {name:<32} {r['rate']:8.0f} req/s   p50 {r['p50']:6.1f} ms   "
+                f"p99 {r['p99']:6.1f} ms" + (f"   {r['errors']} errors" if r["errors"] else "")
+            )
+        share = (
+            best["Supple clinic, player event"]["rate"]
+            / best["bare Starlette, one PG insert"]["rate"]
+        )
+        ok = share >= POST_BUDGET and not best["Supple clinic, player event"]["errors"]
+        verdict = "ok" if ok else "OVER"
+        print(f"  Supple / bare = {share:.0%} (budget ≥ {POST_BUDGET:.0%})  {verdict}")
+        return ok
+    finally:
+        for process in (clinic, bare):
+            process.terminate()
+            process.wait(timeout=30)
+        store.dispose()
+
+
+# --- the whole run --------------------------------------------------------------------------
+
+
+def build(url: str, clinicians: int, clients: int, days: int, seed: int) -> None:
+    from supple.services import Scope, clinic_accounts, demo_data
+    from supple.store.database import open_store
+
+    t0 = time.perf_counter()
+    store = open_store(url)
+    scope = Scope.operator(store)
+    clinic_accounts.init_clinic(
+        scope, name="Scale Physio", admin_email="admin@scale.example.org",
+        base_url="http://localhost:8765",
+    )  # fmt: skip
+    step = max(1, clients // 10)
+
+    def progress(done: int, total: int) -> None:
+        if done % step < demo_data.CHUNK or done == total:
+            print(
+                f"  {done:>7,} of {total:,} clients  {time.perf_counter() - t0:7.1f} s", flush=True
+            )
+
+    made = demo_data.make_demo(
+        scope, clinicians=clinicians, clients=clients, days=days, seed=seed,
+        events_days=14, progress=progress,
+    )  # fmt: skip
+    written = time.perf_counter() - t0
+    with store.write() as conn:
+        conn.execute(sa.text("ANALYZE"))
+    analysed = time.perf_counter() - t0
+    print(f"Built in {written:.1f} s (+ ANALYZE: {analysed:.1f} s in all):")
+    for table, count in made.counts.items():
+        print(f"  {table:<18} {count:>12,} rows")
+    with store.read() as conn:
+        size = conn.execute(sa.text("SELECT pg_database_size(current_database())")).scalar_one()
+        tables = conn.execute(
+            sa.text(
+                "SELECT relname, pg_total_relation_size(relid), pg_relation_size(relid), "
+                "pg_indexes_size(relid) FROM pg_catalog.pg_statio_user_tables "
+                "ORDER BY 2 DESC LIMIT 8"
+            )
+        ).all()
+    print(f"Database size: {size / 2**30:.2f} GiB; largest tables (total = heap+TOAST+indexes):")
+    for name, total, heap, indexes in tables:
+        print(
+            f"  {name:<18} total {total / 2**20:9.1f} MiB   heap {heap / 2**20:9.1f} MiB   "
+            f"indexes {indexes / 2**20:8.1f} MiB"
+        )
+    store.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clinicians", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--server", default=SERVER, help="a PostgreSQL server URL, no database")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args(argv)
+    print(
+        f"Scale run: {args.clinicians} clinicians, {args.clients:,} clients, {args.days} days "
+        f"(step events for the last 14), seed {args.seed}, on {args.server}"
+    )
+    t0 = time.perf_counter()
+    with throwaway_database(args.server, args.keep) as url:
+        build(url, args.clinicians, args.clients, args.days, args.seed)
+        ok, seen = reads(url, "clinician-001@demo.example")
+        ok &= posts(url)
+        print("\nNightly rollup: not measured — no rollup job exists on main yet (jobs).")
+        explain(url, seen)
+    print(f"\nWhole run: {time.perf_counter() - t0:.0f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "load":
+        load_client(int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5]))
+    else:
+        sys.exit(main())
