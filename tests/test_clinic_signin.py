@@ -385,8 +385,8 @@ def test_the_account_page_lists_sign_ins_and_ends_the_others(clinic_world: Clini
     laptop = w.browser(w.a1)
     page = phone.get("/account")
     assert page.status_code == 200
-    assert page.text.count("<tr><td>") >= 3  # two sign-ins and one API token
-    assert "this one" in page.text and "tests" in page.text
+    assert page.text.count("<li><strong>") == 3  # two sign-ins and one API token
+    assert "this device" in page.text and "tests" in page.text
     ended = phone.post("/account/end-others")
     assert ended.headers["location"] == "/account?ended=1"
     assert laptop.get("/api/v1/today").status_code == 401
@@ -601,3 +601,22 @@ def test_staff_have_no_record_of_their_own_on_the_personal_routes(
     assert ada.get("/").headers["location"] == "/clinic"
     user = accounts.get_user(w.store, w.clin_a.user.id)
     assert user is not None and user.person_id is None
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "shown"),
+    [
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1", "Safari on iPhone"),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/120.0 Safari/537.36 Edg/120.0", "Edge on Windows"),
+        ("Mozilla/5.0 (Android 14; Mobile; rv:121.0) Gecko/121.0 Firefox/121.0",
+         "Firefox on Android"),
+        ("curl/8.5.0", "curl/8.5.0"),
+        (None, "Unknown device"),
+    ],
+)  # fmt: skip
+def test_the_account_page_names_devices_in_a_few_words(user_agent: str | None, shown: str) -> None:
+    from supple.web.signin_pages import device_name
+
+    assert device_name(user_agent) == shown

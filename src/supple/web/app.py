@@ -238,6 +238,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(clinic_pages.router)
         app.include_router(clients.router, prefix="/api/v1")
         templates.env.globals["clinic"] = True
+        templates.env.filters["device"] = signin_pages.device_name
     app.include_router(openapi.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]

@@ -49,6 +49,29 @@ ENROL_REFUSED = (
 THROTTLED = "Too many attempts. Wait {wait} and try again."
 
 
+BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("Linux", "Linux"),
+)
+
+
+def device_name(user_agent: str | None) -> str:
+    """A sign-in's device in a few words ("Firefox on Android") from its User-Agent, for the
+    account page; the whole header is kept in the store."""
+    if not user_agent:
+        return "Unknown device"
+    browser = next((name for mark, name in BROWSERS if mark in user_agent), None)
+    system = next((name for mark, name in SYSTEMS if mark in user_agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or user_agent[:40]
+
+
 def _roots(request: Request) -> Any:
     return request.app.state.roots
 
