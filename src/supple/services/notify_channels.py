@@ -51,7 +51,19 @@ class ChannelView:
         }
 
 
-def _user(scope: Scope, email: str) -> accounts.User:
+SELF_ROLES = ("client", "clinician", "admin")
+
+
+def _user(scope: Scope, email: str | None) -> accounts.User:
+    """The user whose channels are chosen: the one named by ``email`` when the operator acts,
+    the actor themself otherwise (no one else's; None names the actor)."""
+    if email is None:
+        found = None
+        if scope.actor.role in SELF_ROLES and scope.actor.id is not None:
+            found = accounts.get_user(scope.store, scope.actor.id)
+        if found is None or not found.active:
+            raise NotFound("no such user")
+        return found
     if scope.actor.role != "operator":
         raise NotFound("no such user")
     user = accounts.require_user(scope.store, parse_email(email))
@@ -60,7 +72,7 @@ def _user(scope: Scope, email: str) -> accounts.User:
     return user
 
 
-def user_for(scope: Scope, *, email: str) -> accounts.User:
+def user_for(scope: Scope, *, email: str | None = None) -> accounts.User:
     """The active user whose channels the operator is choosing."""
     return _user(scope, email)
 
@@ -134,7 +146,12 @@ def check_subscription(text: str) -> dict[str, Any]:
 
 
 def add_channel(
-    scope: Scope, sealer: Sealer, *, email: str, kind: str, target: str | None = None
+    scope: Scope,
+    sealer: Sealer,
+    *,
+    email: str | None = None,
+    kind: str,
+    target: str | None = None,
 ) -> ChannelView:
     """Give a user a channel. ``email``: to their account's address, or ``target``;
     ``apprise``: ``target`` is the URL; ``webpush``: ``target`` is the subscription's JSON."""
@@ -156,11 +173,11 @@ def add_channel(
     return _view(channels.add(scope.store, user.id, kind, sealed, shown, scope.clock.now()))
 
 
-def list_channels(scope: Scope, *, email: str) -> list[ChannelView]:
+def list_channels(scope: Scope, *, email: str | None = None) -> list[ChannelView]:
     return [_view(c) for c in channels.of_user(scope.store, _user(scope, email).id)]
 
 
-def remove_channel(scope: Scope, *, email: str, channel_id: int) -> None:
+def remove_channel(scope: Scope, *, email: str | None = None, channel_id: int) -> None:
     user = _user(scope, email)
     if not channels.remove(scope.store, user.id, channel_id):
         raise NotFound(
@@ -185,7 +202,7 @@ class Choices:
         }
 
 
-def choices(scope: Scope, *, email: str) -> Choices:
+def choices(scope: Scope, *, email: str | None = None) -> Choices:
     prefs = channels.get_prefs(scope.store, _user(scope, email).id)
     return Choices(prefs.timezone, prefs.quiet_start, prefs.quiet_end, prefs.reminders)
 
@@ -193,7 +210,7 @@ def choices(scope: Scope, *, email: str) -> Choices:
 def set_choices(
     scope: Scope,
     *,
-    email: str,
+    email: str | None = None,
     quiet: tuple[str, str] | bool | None = False,
     zone: str | None = None,
     reminders: bool | None = None,
@@ -221,7 +238,9 @@ def set_choices(
     return Choices(new.timezone, new.quiet_start, new.quiet_end, new.reminders)
 
 
-def recent_deliveries(scope: Scope, *, email: str, limit: int = 20) -> list[deliveries.Delivery]:
+def recent_deliveries(
+    scope: Scope, *, email: str | None = None, limit: int = 20
+) -> list[deliveries.Delivery]:
     return deliveries.of_user(scope.store, _user(scope, email).id, limit)
 
 

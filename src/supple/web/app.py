@@ -231,10 +231,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(settings_pages.router)
     if settings.clinic:
-        from supple.web import clinic_pages, signin_pages
+        from supple.web import clinic_pages, notify_pages, signin_pages
         from supple.web.api import clients
 
         app.include_router(signin_pages.router)
+        app.include_router(notify_pages.router)
         app.include_router(clinic_pages.router)
         app.include_router(clients.router, prefix="/api/v1")
         templates.env.globals["clinic"] = True

@@ -14,7 +14,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -28,6 +28,9 @@ from supple.store.database import Store, open_store
 from supple.store.profiles import local_person
 from supple.web.clinic_guard import signed_in_of
 from supple.web.settings import WebSettings
+
+if TYPE_CHECKING:
+    from supple.sealing import Sealer
 
 STAFF_HAVE_NO_RECORD = (
     "this is a client's own page, and staff have no record of their own: "
@@ -48,6 +51,17 @@ class Roots:
         )
         self._person: int | None = None
         self._lock = threading.Lock()
+        self._sealer: Sealer | None = None
+
+    def sealer(self) -> Sealer:
+        """The install's channel key (``supple.sealing``), loaded on first use: only the
+        notification pages need it."""
+        if self._sealer is None:
+            from supple.sealing import load_sealer
+
+            with self._lock:
+                self._sealer = load_sealer(self.settings, self.store.url)
+        return self._sealer
 
     def person(self) -> int | None:
         """The local install's person, asked of the store until one exists. Once found it is
@@ -64,6 +78,11 @@ class Roots:
         if self._person is not None:
             return self._person
         return await run_in_threadpool(self.person)
+
+
+def channel_sealer(request: Request) -> Sealer:
+    """The sealer for notification targets, from the app's roots."""
+    return _roots(request).sealer()
 
 
 def _own_scope(request: Request, store: Store, roots: Roots) -> Scope:
