@@ -41,7 +41,6 @@ from supple.store import accounts, api_tokens, second_factors
 from supple.store.database import Store
 from supple.web import WebSettings, create_app
 from supple.web.csrf import HEADER
-from tests.conftest import PG_URL, REQUIRE_PG, _pg_schema_url
 
 BASE = "http://localhost"
 START = datetime(2026, 11, 3, 7, 0, tzinfo=UTC)  # a Tuesday; programs start Monday 2 November
@@ -217,6 +216,8 @@ def build_world(url: str, **settings: Any) -> ClinicWorld:
 
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL schema (clinic tests never run on SQLite only)."""
+    from tests.conftest import PG_URL, REQUIRE_PG, _pg_schema_url  # here: conftest imports us
+
     if not PG_URL:
         if REQUIRE_PG or os.environ.get("CI"):
             pytest.fail("SUPPLE_TEST_POSTGRES_URL must be set: clinic tests run on PostgreSQL")
