@@ -371,3 +371,18 @@ def test_without_smtp_settings_the_email_channel_says_what_to_set(
     with pytest.raises(reaching.NotDelivered, match="SUPPLE_SMTP_HOST"):
         reaching.deliver(scope, c.sealer, unset, reminder(c), BASE)
     assert delivery_rows(c) == []
+
+
+def test_a_push_subscription_the_browser_dropped_is_removed_not_retried(
+    clinic: Clinic, endpoint: Endpoint
+) -> None:
+    c = clinic
+    scope = c.scope(REMINDER_AT)
+    browser = Browser.subscribe(endpoint.url("/push/gone"))
+    notify_channels.add_channel(
+        scope, c.sealer, email="cleo@ex.org", kind="webpush", target=browser.subscription()
+    )
+    endpoint.status = 410
+    outcome = reaching.deliver(scope, c.sealer, senders(c), reminder(c), BASE)
+    assert outcome.sent == () and len(endpoint.received) == 1
+    assert notify_channels.list_channels(scope, email="cleo@ex.org") == []

@@ -202,3 +202,38 @@ def _kill_then_recover(
         except subprocess.TimeoutExpired:
             second.kill()
     return took
+
+
+def test_a_job_failing_on_its_last_run_is_recorded_as_given_up(
+    clinic: Clinic, endpoint: Endpoint
+) -> None:
+    c = clinic
+    notify_channels.add_channel(
+        c.scope(NOW), c.sealer, email="clara@ex.org", kind="apprise", target=endpoint.apprise("/f")
+    )
+    endpoint.status = 500
+    period = f"red_flag:{c.person_id}:screen-1"
+    rt = runtime(c)
+
+    async def last_run() -> None:
+        app = make_app(rt)
+        async with app.open_async():
+            job = await app.configure_task(job_tasks.DELIVER).defer_async(
+                user_id=c.clinician_id,
+                kind="alert",
+                period=period,
+                person_id=c.person_id,
+                detail={"kind": "red_flag"},
+            )
+        with c.store.write() as conn:  # as if the earlier runs had failed already
+            conn.execute(
+                sa.text("UPDATE procrastinate_jobs SET attempts = :n WHERE id = :id"),
+                {"n": job_tasks.RETRIES, "id": job},
+            )
+        await run(rt, WorkerOptions(concurrency=1, heartbeat=1, stalled_after=5, wait=False))
+
+    asyncio.run(last_run())
+    assert len(endpoint.received) == 1
+    assert sent(c) == [("alert", period, "failed")]
+    assert [s for s, _ in jobs(c, job_tasks.DELIVER)] == ["failed"]
+    assert asyncio.run(_find(rt, NOW)) == 0  # the tick does not make it again

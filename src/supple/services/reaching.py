@@ -196,6 +196,9 @@ def _deliver(
                 now=now,
             )
         except SendError as exc:
+            if exc.gone:  # the browser dropped the subscription: no retry will ever reach it
+                channels.remove(store, who.user_id, channel.id)
+                continue
             channels.record_error(store, channel.id, str(exc), now)
             failed.append(f"{channel.key}: {exc}")
             continue
