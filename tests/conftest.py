@@ -117,9 +117,14 @@ def local_scope(store: Store, clock: Clock | None = None) -> Scope:
     return Scope.local(store, local_person(store), clock)
 
 
-def ready_database(url: str) -> str:
-    """A database at ``url`` with a profile (day 1 on 2026-11-02, Paris) and a clear safety
-    screen: the state after a person's first run, which most web tests start from."""
+BASELINE_PSFS = {"put on socks": 4, "sit for an hour": 5, "lift a bag": 6}
+
+
+def ready_database(url: str, baseline: bool = True) -> str:
+    """A database at ``url`` with a profile (day 1 on 2026-11-02, Paris), a clear safety
+    screen and a baseline (pain 4, three activities): the state after a person's first run,
+    which most web tests start from. ``baseline`` False leaves no check-in at all, for the
+    API tests that count them from none."""
     from datetime import date
 
     from supple import services
@@ -134,6 +139,8 @@ def ready_database(url: str) -> str:
         plan_path=None,
     )
     services.record_screen(local_scope(store), {q.id: False for q in QUESTIONS})
+    if baseline:
+        services.record_week(local_scope(store), date(2026, 11, 2), pain=4, psfs=BASELINE_PSFS)
     assert profile.person_id == local_person(store)
     store.dispose()
     return url

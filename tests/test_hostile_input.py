@@ -12,9 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from supple.web import WebSettings, create_app
-from tests.conftest import Supple, ready_database
+from tests.conftest import BASELINE_PSFS, Supple, ready_database
 from tests.guarded import guarded_client
 
+# what the client's database holds before a test: the first run's baseline, and nothing else
+BASELINE_ONLY = [
+    {"kind": "week", "date": "2026-11-02", "subject": None, "pain": 4, "psfs": BASELINE_PSFS}
+]
 EDGE_DATES = ["0001-01-01", "9999-12-31", "9999-12-25", "1900-01-01", "2200-06-30"]
 CONTROL = ["a\x00b", "\x00", "\x1b[2J\x1b[31mred", "bell\x07"]
 HOSTILE = [*CONTROL, "x" * 3000]
@@ -87,7 +91,7 @@ def test_an_edge_date_in_a_body_is_a_422_and_stores_nothing(
     response = client.post(path, json={**body, "date": on})
     assert response.status_code == 422, response.text
     assert "is outside the dates Supple works with" in response.json()["detail"][0]["reason"]
-    assert client.get("/api/v1/checkins").json() == []
+    assert client.get("/api/v1/checkins").json() == BASELINE_ONLY
     assert client.get("/api/v1/sessions").json() == []
 
 
@@ -146,7 +150,7 @@ def test_a_hostile_string_in_a_body_is_refused_and_stores_nothing(
 ) -> None:
     response = client.post(path, json=body(text))
     assert 400 <= response.status_code < 500 or response.json().get("valid") is False
-    assert client.get("/api/v1/checkins").json() == []
+    assert client.get("/api/v1/checkins").json() == BASELINE_ONLY
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -159,10 +163,14 @@ def test_a_hostile_string_in_player_event_data_is_a_422(client: TestClient, text
 
 
 @pytest.mark.parametrize("text", CONTROL)
-def test_a_hostile_activity_on_the_baseline_form_is_refused(client: TestClient, text: str) -> None:
+def test_a_hostile_activity_on_the_baseline_form_is_refused(tmp_path: Path, text: str) -> None:
+    url = ready_database(f"sqlite:///{tmp_path / 'first.db'}", baseline=False)
+    app = create_app(WebSettings(database_url=url, today="2026-11-03"))
     form = {"pain": "3", "activity0": text, "rating0": "4", "activity1": "b", "rating1": "5"}
     form |= {"activity2": "c", "rating2": "6"}
-    response = client.post("/start/baseline", data=form)
+    with guarded_client(app, raise_server_exceptions=False) as first_run:
+        response = first_run.post("/start/baseline", data=form)
+    app.state.store.dispose()
     assert response.status_code == 422
 
 

@@ -338,6 +338,35 @@ def test_a_mistapped_answer_can_be_answered_again_and_both_runs_are_kept(
 
 
 @pytest.mark.parametrize("yes", ["bladder-bowel", "injury"])
+def test_a_yes_answered_again_as_no_still_blocks_and_the_page_says_why(
+    browser: Any, fresh: Server, yes: str
+) -> None:
+    """CLINICAL.md §1: only a clearance lifts a "yes"; newer answers without one keep the block,
+    and the page explains it rather than leaving the person puzzled."""
+    page = _page(browser)
+    _answer(page, fresh, yes=yes)
+    _answer(page, fresh, yes=None, again=True)
+    assert page.url == fresh.base + "/"
+    why = page.locator(".still-flagged")
+    assert why.is_visible()
+    text = " ".join(why.inner_text().split())
+    assert "newer answers" in text and "have no “yes”" in text
+    assert "only a clinician's clearance does" in text
+    assert page.locator("#start, a[href^='/play']").count() == 0
+    clearance_here = page.locator("form[action='/start/clearance']").count()
+    assert clearance_here == (0 if yes == "bladder-bowel" else 1)
+    _axe_everywhere(browser, fresh, "/", f"red-flag-again-{yes}")
+
+
+def test_a_yes_alone_is_not_explained_as_answered_again(browser: Any, fresh: Server) -> None:
+    page = _page(browser)
+    _answer(page, fresh, yes="injury")
+    page.goto(fresh.base + "/")
+    assert page.locator(".stop[role=alert]").is_visible()
+    assert page.locator(".still-flagged").count() == 0
+
+
+@pytest.mark.parametrize("yes", ["bladder-bowel", "injury"])
 def test_the_red_flag_pages_pass_axe_in_both_themes_and_widths(
     browser: Any, fresh: Server, yes: str
 ) -> None:
@@ -385,6 +414,30 @@ def test_a_first_run_left_half_way_resumes_at_the_missing_step(browser: Any, fre
     page.goto(fresh.base + "/progress")
     assert page.url.endswith("/progress")
     context.close()
+
+
+def test_a_first_run_resumes_on_another_device_and_keeps_nothing_in_a_cookie(
+    browser: Any, fresh: Server
+) -> None:
+    """Where to resume is read from the stored answers: a second browser with none of the
+    first's cookies lands on the same step, and no cookie says where the run stands."""
+    first = _page(browser)
+    _answer(first, fresh, yes=None)
+    assert first.url.endswith("/start/baseline")
+    assert not [c for c in first.context.cookies() if "first_run" in c["name"]]
+    other = _page(browser, 1280, 800)
+    other.goto(fresh.base + "/history")
+    assert other.url.endswith("/start/baseline")
+    _baseline(other)
+    first.goto(fresh.base + "/")
+    assert first.url.endswith("/start/when")
+    first.goto(fresh.base + "/start/baseline")  # the baseline is set once: on to the next step
+    assert first.url.endswith("/start/when")
+    other.fill("#session_time", "19:00")
+    other.click("button[type=submit]")
+    first.goto(fresh.base + "/settings")
+    assert first.url.endswith("/settings")
+    assert first.input_value("#session_time") == "19:00"
 
 
 def test_clearing_a_red_flag_in_the_first_run_leads_on_to_the_baseline(

@@ -18,10 +18,10 @@ TODAY = "2026-11-03"
 NO = {q.id: False for q in QUESTIONS}
 
 
-def _client(tmp_path: Path, *, profile: bool) -> Iterator[TestClient]:
+def _client(tmp_path: Path, *, profile: bool, baseline: bool = True) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'web.db'}"
     if profile:
-        ready_database(url)
+        ready_database(url, baseline=baseline)
     app = create_app(WebSettings(database_url=url, today=TODAY))
     with guarded_client(app) as test_client:
         yield test_client
@@ -31,6 +31,12 @@ def _client(tmp_path: Path, *, profile: bool) -> Iterator[TestClient]:
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     yield from _client(tmp_path, profile=True)
+
+
+@pytest.fixture
+def unmeasured(tmp_path: Path) -> Iterator[TestClient]:
+    """Screened, without the baseline's weekly check-in yet."""
+    yield from _client(tmp_path, profile=True, baseline=False)
 
 
 @pytest.fixture
@@ -65,11 +71,11 @@ def test_a_sharp_exercise_rating_says_stop(client: TestClient) -> None:
     assert answer["stop"] is True and answer["advice"]
 
 
-def test_the_first_weekly_checkin_sets_the_psfs_baseline(client: TestClient) -> None:
+def test_the_first_weekly_checkin_sets_the_psfs_baseline(unmeasured: TestClient) -> None:
     body = {"kind": "week", "pain": 5, "psfs": {"tie shoes": 4, "sit an hour": 3, "lift": 5}}
-    answer = client.post("/api/v1/checkins", json=body).json()
+    answer = unmeasured.post("/api/v1/checkins", json=body).json()
     assert answer["baseline"] is True
-    progress = client.get("/api/v1/progress").json()
+    progress = unmeasured.get("/api/v1/progress").json()
     assert progress["date"] == TODAY and "adherence" in progress
 
 
@@ -87,9 +93,11 @@ def test_the_first_weekly_checkin_sets_the_psfs_baseline(client: TestClient) -> 
     ],
 )
 def test_a_bad_checkin_gets_422_naming_the_field(
-    client: TestClient, body: dict[str, object], field: str
+    unmeasured: TestClient, body: dict[str, object], field: str
 ) -> None:
-    response = client.post("/api/v1/checkins", json=body)
+    """Before any weekly check-in, so a week without activities is refused (the baseline
+    needs them)."""
+    response = unmeasured.post("/api/v1/checkins", json=body)
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert detail[0]["field"] == field and detail[0]["reason"]

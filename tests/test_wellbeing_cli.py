@@ -55,6 +55,25 @@ def test_init_refuses_sessions_after_any_red_flag_yes_and_says_why(
     assert data["gate"] is not None and data["gate"]["remedy"] == "clearance"
 
 
+def test_a_yes_answered_again_as_no_still_blocks_and_the_terminal_says_why(
+    supple: Supple,
+) -> None:
+    init(supple, answers_with_yes(4))
+    assert supple("screen", "--answers", NO).exit_code == 0
+    today = flat(supple("today", "--date", "2026-11-03").output)
+    assert "No session" in today
+    assert "newer answers" in today and "only a clinician's clearance does" in today
+    data = json.loads(supple("today", "--date", "2026-11-03", "--json").output)
+    assert "only a clinician's clearance does" in data["gate"]["answered_again"]
+
+
+def test_a_single_yes_is_not_told_it_was_answered_again(supple: Supple) -> None:
+    init(supple, answers_with_yes(4))
+    data = json.loads(supple("today", "--date", "2026-11-03", "--json").output)
+    assert "answered_again" not in data["gate"]
+    assert "newer answers" not in flat(supple("today", "--date", "2026-11-03").output)
+
+
 def test_a_clinicians_clearance_opens_sessions_again(supple: Supple) -> None:
     init(supple, answers_with_yes(4))
     cleared = supple("screen", "--cleared", "2026-11-03", "--date", "2026-11-04")

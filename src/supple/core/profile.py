@@ -16,3 +16,5 @@ class Profile:
     plan_source: str | None  # where a custom plan came from (a file path), None for the bundled one
     plan_yaml: str | None  # the custom plan's text, kept so a moved or deleted file loses nothing
     rep_mode: str = "tempo"
+    # False while a browser's first run still owes its schedule step (start date, time, zone)
+    schedule_chosen: bool = True

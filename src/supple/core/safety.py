@@ -60,6 +60,7 @@ class Block:
     reason: str
     remedy: Remedy
     tier: Tier | None = None  # the red flag's tier, when a red flag is the reason
+    answered_again: str | None = None  # why a "yes" still blocks after newer answers without one
 
     @property
     def urgent(self) -> bool:
@@ -67,10 +68,27 @@ class Block:
         return self.tier == "urgent"
 
     def for_terminal(self) -> str:
-        return f"{self.reason} {TERMINAL_REMEDIES[self.remedy]}"
+        again = f" {self.answered_again}" if self.answered_again else ""
+        return f"{self.reason}{again} {TERMINAL_REMEDIES[self.remedy]}"
 
     def as_json(self) -> dict[str, str]:
-        return {"reason": self.reason, "remedy": self.remedy}
+        body = {"reason": self.reason, "remedy": self.remedy}
+        if self.answered_again:
+            body["answered_again"] = self.answered_again
+        return body
+
+
+def still_flagged(flagged_on: str, answered_on: str) -> str:
+    """Why newer answers without a "yes" leave an earlier "yes" blocking (§1 of CLINICAL.md:
+    only a clearance lifts it). Said plainly, because the person has just answered "no" to
+    everything and expects sessions back."""
+    return (
+        f"Your newer answers of {answered_on} have no “yes”, and they are kept beside the "
+        f"earlier ones. They do not lift the “yes” of {flagged_on}: only a clinician's "
+        "clearance does. Supple cannot tell a mistaken tap from a sign that has eased for "
+        "now, and these signs can come back. If that “yes” was a mistake, a doctor or "
+        "physiotherapist can confirm it quickly; then record the clearance."
+    )
 
 
 @dataclass(frozen=True)

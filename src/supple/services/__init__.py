@@ -11,6 +11,7 @@ Modules import one way only, each from those above it::
     history        the records the adaptation rules read, and the adapted doses
     safety         the red-flag screen, clearances and the session gate
     checkins       morning, session, exercise and weekly check-ins
+    first_run      the first step a first run still owes, read from the stored data
     progress_report  adherence, trends, PSFS and every dose change
     days           a day and a week at adapted doses
     sessions       guided sessions: start, record, resume, close, history
@@ -52,6 +53,7 @@ from supple.services.current_day import (
 )
 from supple.services.days import day, session_gate, settings_for, week
 from supple.services.exercises import day_estimates, find_exercise
+from supple.services.first_run import first_run_step, has_baseline
 from supple.services.history import adaptation, load_history
 from supple.services.parsing import parse_date, parse_time, parse_zone, system_zone
 from supple.services.profile import (
@@ -106,8 +108,10 @@ __all__ = [
     "day_estimates",
     "find_exercise",
     "find_profile",
+    "first_run_step",
     "gate",
     "get_profile",
+    "has_baseline",
     "in_window",
     "init_profile",
     "list_checkins",

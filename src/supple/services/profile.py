@@ -71,10 +71,13 @@ def init_profile(
     session_time: str | None,
     timezone: str | None,
     plan_path: Path | None,
+    schedule_chosen: bool = True,
 ) -> Profile:
     """Create the profile, or update only the fields given when one exists. Without a subject
     yet, a person is created: the profile's ``person_id`` says who, and the caller goes on
-    with ``scope.for_created(profile.person_id)``."""
+    with ``scope.for_created(profile.person_id)``. ``schedule_chosen`` False: the browser's
+    first run made the profile before asking when the person trains (``services.first_run``);
+    once chosen, a schedule stays chosen."""
     if start_date is not None:
         zone_now = timezone or _zone_of(scope)
         limits.check_start(start_date, today=moment_day(scope.clock, zone_now))
@@ -97,6 +100,9 @@ def init_profile(
         start_date=start_date or base.start_date,
         session_time=session_time or base.session_time,
         timezone=zone,
+        schedule_chosen=schedule_chosen
+        if existing is None
+        else base.schedule_chosen or schedule_chosen,
     )
     if program is not None and plan_path is not None:
         profile = replace(

@@ -11,7 +11,15 @@ from supple.core.access import Action
 from supple.core.clearance import check_clearance, clearance_bounds
 from supple.core.errors import InputError
 from supple.core.pain import must_stop
-from supple.core.safety import QUESTIONS, Block, Verdict, pain_settled, uncleared, verdict
+from supple.core.safety import (
+    QUESTIONS,
+    Block,
+    Verdict,
+    pain_settled,
+    still_flagged,
+    uncleared,
+    verdict,
+)
 from supple.services.care_access import clinic_refusal
 from supple.services.current_day import in_window, today, window
 from supple.services.profile import get_profile
@@ -72,14 +80,18 @@ def _flagged_on(scope: Scope) -> date | None:
     return screens.aware(flagged[-1].answered_at).astimezone(zone).date()
 
 
-def _flag_block(run: screens.ScreenRun) -> Block:
+def _flag_block(run: screens.ScreenRun, later: list[screens.ScreenRun]) -> Block:
+    """The block of a "yes" not yet cleared; ``later`` are the runs answered after it, and a
+    clear one among them is told why it does not lift the "yes"."""
     result = verdict(run.answers)
     listed = " ".join(f"“{q.text}”" for q in result.flagged)
     when = run.answered_at.date().isoformat()
+    newer = [r for r in later if verdict(r.answers).clear]
     return Block(
         f"No session for now. On {when} you answered yes to: {listed} {result.advice}",
         "clearance",
         result.tier,
+        still_flagged(when, newer[-1].answered_at.date().isoformat()) if newer else None,
     )
 
 
@@ -94,7 +106,8 @@ def gate(scope: Scope, on: date) -> Block | None:
         )
     waiting = uncleared(runs, screens.list_clearances(scope.store, person), on)
     if waiting:
-        return _flag_block(waiting[-1])
+        newest = waiting[-1]
+        return _flag_block(newest, [r for r in runs if r.answered_at > newest.answered_at])
     return _pain_stop_block(scope, on, runs)
 
 

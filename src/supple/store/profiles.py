@@ -54,6 +54,7 @@ def _load_profile(store: Store, person_id: int) -> Profile | None:
         plan_source=row.plan_source,
         plan_yaml=row.plan_yaml,
         rep_mode=row.rep_mode,
+        schedule_chosen=bool(row.schedule_chosen),
     )
 
 
@@ -67,6 +68,7 @@ def save_profile(store: Store, profile: Profile, *, at: datetime, actor: str | N
         plan_source=profile.plan_source,
         plan_yaml=profile.plan_yaml,
         rep_mode=profile.rep_mode,
+        schedule_chosen=profile.schedule_chosen,
         updated_at=at,
         actor=actor,
     )

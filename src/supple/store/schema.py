@@ -36,6 +36,8 @@ profiles = sa.Table(
     sa.Column("rep_mode", sa.String(10), nullable=False, server_default="tempo"),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("actor", sa.String(64), nullable=True),  # who last changed it (0003)
+    # False from the browser's first run until its schedule step is answered (0014)
+    sa.Column("schedule_chosen", sa.Boolean, nullable=False, server_default=sa.true()),
 )
 
 sessions = sa.Table(

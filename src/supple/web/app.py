@@ -27,7 +27,6 @@ from supple.core.errors import Blocked, NotFound, PlanError, Refused, SuppleErro
 from supple.core.safety import DISCLAIMER, URGENT_TITLE
 from supple.web.body_limit import BodyLimit
 from supple.web.csrf import FIELD, SCOPE_KEY, CrossSiteGuard, token_for
-from supple.web.first_run_resume import ResumeFirstRun
 from supple.web.headers import SecurityHeaders
 from supple.web.hosts import HostGuard
 from supple.web.methods import allowed
@@ -218,7 +217,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     templates.env.filters["rule_links"] = reason_with_rule_links
     app.state.templates = templates
     app.add_middleware(GZipMiddleware, minimum_size=600)
-    app.add_middleware(ResumeFirstRun)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(SuppleError, _on_supple_error)
     app.add_exception_handler(RecursionError, _on_too_deep)

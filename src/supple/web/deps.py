@@ -164,9 +164,22 @@ def resolve_date(scope: Scope, on: date | None, field: str = "date") -> date:
     return services.in_window(scope, on, field) if on else services.today(scope)
 
 
+FIRST_RUN_PAGES = {"screen": "/start", "baseline": "/start/baseline", "when": "/start/when"}
+
+
 def first_run_redirect(scope: Scope) -> RedirectResponse | None:
-    """Where a visitor without a profile or an answered safety screen must go first: every
-    page but the first-run ones asks this, so none is reachable before the screen."""
-    if services.find_profile(scope) is None or not services.screened(scope):
-        return RedirectResponse("/start", status_code=303)
-    return None
+    """The first-run step a visitor still owes, if any (``services.first_run_step``): every
+    page but the first-run ones asks this, so none stands in for an unfinished start. A "yes"
+    waiting for a clearance opens the page asked for: it shows the block and the remedy."""
+    step = services.first_run_step(scope)
+    if step is None or step == "clearance":
+        return None
+    return RedirectResponse(FIRST_RUN_PAGES[step], status_code=303)
+
+
+def first_run_next(scope: Scope) -> RedirectResponse:
+    """After a first-run answer: on to the step still owed, else Today (which shows a block
+    waiting for a clearance)."""
+    step = services.first_run_step(scope)
+    page = FIRST_RUN_PAGES[step] if step in ("baseline", "when") else "/"
+    return RedirectResponse(page, status_code=303)

@@ -1,6 +1,9 @@
 """First run in the browser: the red-flag screen, then the baseline (pain and PSFS), then the
 start date and session time. The answers go through the same services as ``supple screen`` and
-``supple checkin``, so a red flag blocks sessions here exactly as it does in the terminal."""
+``supple checkin``, so a red flag blocks sessions here exactly as it does in the terminal.
+
+Which step comes next is read from the stored answers (``services.first_run_step``), never
+from the browser: a run left half way resumes where it was, on any device."""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from supple import services
 from supple.core import safety
 from supple.core.errors import InputError
-from supple.web import first_run_resume as resume
-from supple.web.deps import RequestScope, first_run_redirect
+from supple.services import Scope
+from supple.web.deps import RequestScope, first_run_next
 from supple.web.forms import save_schedule, whole
 from supple.web.pages import render
 
@@ -47,13 +50,13 @@ async def screen_answers(request: Request, scope: RequestScope) -> Response:
             session_time=None,
             timezone=None,
             plan_path=None,
+            schedule_chosen=False,  # asked two steps on (``/start/when``)
         )
         if scope.subject is None:
             scope = scope.for_created(profile.person_id)
-    first_run = not services.screened(scope) or resume.pending(request) == "held"
     result = services.record_screen(scope, answers)
     if not result.clear:
-        page = render(
+        return render(
             request,
             "start_stop.html",
             "today",
@@ -61,15 +64,30 @@ async def screen_answers(request: Request, scope: RequestScope) -> Response:
             verdict=result,
             today_iso=services.today(scope).isoformat(),
         )
-        return resume.remember(page, "held") if first_run else page
-    if not first_run:  # asked again (rule 2): back to today, the baseline stands
+    return first_run_next(scope)  # asked again later: Today; a "yes" before: Today says why
+
+
+def _not_yet(scope: Scope) -> Response | None:
+    """The baseline and schedule pages wait for the screen, and for a clearance a "yes" needs."""
+    step = services.first_run_step(scope)
+    if step == "screen":
+        return RedirectResponse("/start", status_code=303)
+    if step == "clearance":
         return RedirectResponse("/", status_code=303)
-    return resume.remember(RedirectResponse("/start/baseline", status_code=303), "baseline")
+    return None
+
+
+def _baseline_not_yet(scope: Scope) -> Response | None:
+    """The baseline is set once: asked again (the back button, a second device) the page
+    moves on, and later weeks go through the weekly check-in."""
+    if redirect := _not_yet(scope):
+        return redirect
+    return first_run_next(scope) if services.has_baseline(scope) else None
 
 
 @router.get("/start/baseline")
 def baseline_page(request: Request, scope: RequestScope) -> Response:
-    if redirect := first_run_redirect(scope):
+    if redirect := _baseline_not_yet(scope):
         return redirect
     return render(request, "start_baseline.html", "today", "Where you start", slots=range(SLOTS))
 
@@ -83,13 +101,15 @@ async def baseline_answers(request: Request, scope: RequestScope) -> Response:
         name = str(form.get(f"activity{n}") or "").strip()[:80]
         if name:
             psfs[name] = whole(form.get(f"rating{n}"), f"the rating of '{name}'")
+    if redirect := _baseline_not_yet(scope):
+        return redirect
     services.record_week(scope, services.today(scope), pain=pain, psfs=psfs)
-    return resume.remember(RedirectResponse("/start/when", status_code=303), "when")
+    return first_run_next(scope)
 
 
 @router.get("/start/when")
 def when_page(request: Request, scope: RequestScope) -> Response:
-    if redirect := first_run_redirect(scope):
+    if redirect := _not_yet(scope):
         return redirect
     profile = services.get_profile(scope)
     return render(request, "start_when.html", "today", "When you train", profile=profile)
@@ -104,8 +124,10 @@ def when_answers(
 ) -> Response:
     """The zone is the browser's own (filled in by ``static/settings.js``); without script
     the profile keeps the one it has, and Settings changes it."""
+    if redirect := _not_yet(scope):
+        return redirect
     save_schedule(scope, start_date, session_time, timezone.strip() or None)
-    return resume.remember(RedirectResponse("/", status_code=303), None)
+    return first_run_next(scope)
 
 
 @router.get("/start/clearance")
@@ -119,11 +141,8 @@ def clearance_page(request: Request, scope: RequestScope) -> Response:
 
 
 @router.post("/start/clearance")
-def clearance(
-    request: Request, scope: RequestScope, cleared_on: str = Form(..., max_length=10)
-) -> Response:
-    """A clinician's clearance, as ``supple screen --cleared`` records it."""
+def clearance(scope: RequestScope, cleared_on: str = Form(..., max_length=10)) -> Response:
+    """A clinician's clearance, as ``supple screen --cleared`` records it; during a first run
+    the baseline comes next."""
     services.record_clearance(scope, services.parse_date(cleared_on, "the clearance date"))
-    if resume.pending(request) == "held":  # cleared during the first run: the baseline next
-        return resume.remember(RedirectResponse("/start/baseline", status_code=303), "baseline")
-    return RedirectResponse("/", status_code=303)
+    return first_run_next(scope)
