@@ -41,8 +41,15 @@ def _is_api(request: Request) -> bool:
     return is_api(request.scope)
 
 
+def _shown(text: object) -> str:
+    """Text of the request echoed in an answer, with any lone surrogate (``"\\ud800"`` in a JSON
+    key) written as its escape: as it was, it could not be encoded, and the refusal itself
+    would fail with a 500."""
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    parts = [_shown(p) for p in loc if p not in ("body", "query", "path")]
     return ".".join(parts) or "body"
 
 
@@ -56,7 +63,7 @@ def _problem_page(request: Request, status: int, title: str, lines: list[str]) -
 async def _on_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     detail = [
-        {"field": _field(err.get("loc", ())), "reason": str(err.get("msg", "invalid"))}
+        {"field": _field(err.get("loc", ())), "reason": _shown(err.get("msg", "invalid"))}
         for err in exc.errors()
     ]
     for d, err in zip(detail, exc.errors(), strict=True):
@@ -83,6 +90,8 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
         return await _on_too_deep(request, exc.__cause__)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        return _not_utf8(request, exc.__cause__)
     allow = allowed(request.app.routes, request.scope) if exc.status_code == 405 else ""
     if allow:
         exc.headers = {**(exc.headers or {}), "Allow": allow}
@@ -106,24 +115,37 @@ async def _on_supple_error(request: Request, exc: Exception) -> Response:
                 "field": "plan",
                 "line": p.line,
                 "column": p.column,
-                "reason": p.message,
-                "text": str(p),
+                "reason": _shown(p.message),
+                "text": _shown(p),
             }
             for p in exc.problems
         ]
         if _is_api(request):
             return JSONResponse({"detail": problems}, status_code=422)
-        return _problem_page(request, 422, "The plan has problems", [str(p) for p in exc.problems])
+        lines = [_shown(p) for p in exc.problems]
+        return _problem_page(request, 422, "The plan has problems", lines)
     if _is_api(request):
         body: Any = (
-            {"detail": str(exc)}
+            {"detail": _shown(exc)}
             if status in (403, 404, 409)
-            else {"detail": [{"field": getattr(exc, "field", "input"), "reason": str(exc)}]}
+            else {"detail": [{"field": getattr(exc, "field", "input"), "reason": _shown(exc)}]}
         )
         return JSONResponse(body, status_code=status)
     titles = {404: "Not found", 403: "Not yours to change", 409: "Not for now"}
     title = titles.get(status, "Something needs fixing")
-    return _problem_page(request, status, title, [str(exc)])
+    return _problem_page(request, status, title, [_shown(exc)])
+
+
+def _not_utf8(request: Request, exc: UnicodeDecodeError) -> Response:
+    """A body that is not UTF-8 (FastAPI says only "There was an error parsing the body")."""
+    byte = exc.object[exc.start]
+    reason = (
+        f"the body is not UTF-8 text (byte 0x{byte:02x} at position {exc.start + 1}); "
+        "send it encoded in UTF-8"
+    )
+    if _is_api(request):
+        return JSONResponse({"detail": reason}, status_code=400)
+    return _problem_page(request, 400, "That request could not be read", [reason])
 
 
 async def _on_too_deep(request: Request, exc: Exception) -> Response:

@@ -58,9 +58,18 @@ def issue(key: bytes) -> str:
     return f"{nonce}.{_sign(key, nonce)}"
 
 
+def same(a: str, b: str) -> bool:
+    """Constant-time equality for tokens a client sent, whatever they hold: compare_digest
+    refuses ``str`` with non-ASCII characters (a header byte 0xFF, a form's ``%C3%A9``) with a
+    TypeError, which would be a 500, so both are compared as bytes."""
+    return hmac.compare_digest(
+        a.encode("utf-8", "surrogateescape"), b.encode("utf-8", "surrogateescape")
+    )
+
+
 def is_signed(key: bytes, token: str) -> bool:
     nonce, _, signature = token.partition(".")
-    return bool(nonce) and hmac.compare_digest(signature, _sign(key, nonce))
+    return bool(nonce) and same(signature, _sign(key, nonce))
 
 
 class CsrfState:
@@ -214,7 +223,7 @@ class CrossSiteGuard:
         submitted = headers.get(HEADER)
         if submitted is None and media in FORM_TYPES:
             submitted, receive = await _form_token(scope, receive, media)
-        if not submitted or not state.cookie or not hmac.compare_digest(submitted, state.cookie):
+        if not submitted or not state.cookie or not same(submitted, state.cookie):
             missing = "its anti-forgery token is missing or out of date"
             await refuse(scope, receive, send, 403, title, f"Refused: {missing}. {RELOAD}")
             return None
