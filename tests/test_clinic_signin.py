@@ -620,3 +620,25 @@ def test_the_account_page_names_devices_in_a_few_words(user_agent: str | None, s
     from supple.web.signin_pages import device_name
 
     assert device_name(user_agent) == shown
+
+
+def test_an_operator_resets_a_lost_two_factor_and_the_next_sign_in_enrols_again(
+    clinic_world: ClinicWorld,
+) -> None:
+    w = clinic_world
+    signed = w.browser(w.clin_b)
+    user, ended = clinic_accounts.reset_two_factor(
+        Scope.operator(w.store, w.clock), email=w.clin_b.email
+    )
+    assert user.id == w.clin_b.user.id and ended == 1 and signed.get("/account").status_code == 303
+    assert _login(w.nobody(), w.clin_b.email).headers["location"] == "/login/enrol"
+    logged = [e.what for e in access_log.entries(w.store) if "reset-two-factor" in e.what]
+    assert logged == ["supple clinic reset-two-factor"]
+
+
+def test_a_client_has_no_two_factor_to_reset(clinic_world: ClinicWorld) -> None:
+    from supple.core.errors import InputError
+
+    w = clinic_world
+    with pytest.raises(InputError, match="password only"):
+        clinic_accounts.reset_two_factor(Scope.operator(w.store, w.clock), email=w.a1.email)

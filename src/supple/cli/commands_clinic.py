@@ -239,6 +239,23 @@ def demo_data(
         click.echo("Every demo account signs in with the password given on standard input.")
 
 
+@clinic.command("reset-two-factor")
+@click.option("--email", required=True, metavar="EMAIL", help="The staff member's email.")
+@friendly
+def reset_two_factor(email: str) -> None:
+    """For a lost phone and lost recovery codes: forget a staff member's two-factor setup and
+    end their sign-ins; they set it up again at their next sign-in."""
+    from supple.services import clinic_accounts
+
+    scope = open_operator_scope()
+    user, ended = clinic_accounts.reset_two_factor(scope, email=email)
+    plural = "" if ended == 1 else "s"
+    click.echo(
+        f"Two-factor reset for {user.email}; ended {ended} sign-in{plural}. "
+        "They set it up again at their next sign-in."
+    )
+
+
 @clinic.group()
 def token() -> None:
     """Personal API tokens for scripts (`Authorization: Bearer …`)."""

@@ -19,7 +19,15 @@ from supple.accounts.passwords import check_policy, default_passwords
 from supple.core.access import STAFF, Action, Role
 from supple.core.errors import InputError
 from supple.services.scope import Scope
-from supple.store import access_log, accounts, api_tokens, invites, profiles
+from supple.store import (
+    access_log,
+    accounts,
+    api_tokens,
+    invites,
+    logins,
+    profiles,
+    second_factors,
+)
 from supple.store.database import Store
 
 MAX_EMAIL = 320
@@ -195,6 +203,20 @@ def disable(scope: Scope, *, email: str) -> tuple[accounts.User, int]:
         raise InputError(f"{user.email} is already disabled")
     ended = accounts.set_active(store, user.id, False, now)
     _log(store, now, "supple clinic disable", user.person_id)
+    return user, ended
+
+
+def reset_two_factor(scope: Scope, *, email: str) -> tuple[accounts.User, int]:
+    """For a staff member who lost both their phone and their recovery codes: forget their TOTP
+    seed and recovery codes and end their sign-ins; at their next sign-in they enrol again.
+    The user and how many sign-ins ended."""
+    store, now = scope.store, scope.clock.now()
+    user = accounts.require_user(store, parse_email(email))
+    if user.role not in STAFF:
+        raise InputError(f"{user.email} is a client: clients sign in with a password only")
+    second_factors.reset_totp(store, user.id)
+    ended = logins.end_sessions(store, user.id, "two_factor_reset", now)
+    _log(store, now, "supple clinic reset-two-factor")
     return user, ended
 
 
