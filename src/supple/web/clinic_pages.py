@@ -28,7 +28,7 @@ LABELS: dict[str, str] = {
     "adherence_drop": "Adherence dropping",
     "inactive": "No recent session",
 }
-TREND_W, TREND_H = 84, 24
+TREND_W, TREND_H = 96, 28
 
 
 def since_words(since: str) -> str:
