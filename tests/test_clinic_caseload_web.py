@@ -144,3 +144,36 @@ def test_the_dashboard_answers_staff_only(world: ClinicWorld) -> None:
     assert w.nobody().get("/clinic").status_code == 303
     admin = w.browser(w.admin).get("/clinic")
     assert admin.status_code == 200 and "3 clients" in admin.text
+
+
+def test_the_client_page_shows_the_record_to_their_clinician_and_no_one_else(
+    world: ClinicWorld,
+) -> None:
+    w = world
+    rate(w, w.a1, 8)
+    url = f"/clinic/clients/{w.a1.client_id}"
+    page = w.browser(w.clin_a).get(url)
+    assert page.status_code == 200, page.text
+    for words in ("Needs attention", "Stopped for pain", "Today, as A1 sees it", "This week",
+                  "Progress", "Dose changes and their reasons", "Check-ins, last two weeks",
+                  "Who looked at this record", f"GET {url}"):  # fmt: skip
+        assert words in page.text, words
+    assert w.browser(w.admin).get(url).status_code == 200  # an admin reads every record
+    for stranger in (w.clin_b, w.a2):
+        assert w.browser(stranger).get(url).status_code == 404
+    assert w.browser(w.clin_a).get("/clinic/clients/99999").status_code == 404
+    report = w.browser(w.clin_a).get(f"{url}/report?format=fhir")
+    assert report.status_code == 200 and report.json()["resourceType"] == "Bundle"
+    assert w.browser(w.clin_b).get(f"{url}/report").status_code == 404
+
+
+def test_a_client_asking_for_their_own_clinic_page_is_sent_to_their_own_pages(
+    world: ClinicWorld,
+) -> None:
+    w = world
+    me = w.browser(w.a1)
+    page = me.get(f"/clinic/clients/{w.a1.client_id}")
+    assert (page.status_code, page.headers["location"]) == (303, "/")
+    report = me.get(f"/clinic/clients/{w.a1.client_id}/report?format=pdf")
+    assert (report.status_code, report.headers["location"]) == (303, "/report?format=pdf")
+    assert me.get(f"/clinic/clients/{w.a2.client_id}").status_code == 404

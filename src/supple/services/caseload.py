@@ -24,7 +24,7 @@ from supple.core.profile import Profile
 from supple.services.parsing import parse_zone
 from supple.services.profile import program_for
 from supple.services.scope import Scope
-from supple.store import accounts
+from supple.store import access_log, accounts
 from supple.store import caseload as table
 
 TREND_DAYS = 14
@@ -256,3 +256,17 @@ def row_json(row: Row) -> dict[str, Any]:
 
 def caseload_json(rows: Sequence[Row]) -> dict[str, Any]:
     return {"clients": [row_json(row) for row in rows]}
+
+
+VISITS = 50  # the newest access-log entries a client's page shows
+
+
+def access_entries(scope: Scope) -> list[access_log.Entry]:
+    """Who read or changed the subject's record lately, newest first, for staff who may read
+    that log (``core.access``: the client's clinicians, and admins); NotFound otherwise."""
+    client_id = scope.require_subject()
+    actor = access_actor(scope)
+    facts = accounts.client_facts(scope.store, client_id)
+    if actor is None or not access.decide(actor, access.Action.READ_ACCESS_LOG, facts):
+        raise NotFound(NOT_THERE)
+    return access_log.entries(scope.store, person_id=client_id, limit=VISITS)

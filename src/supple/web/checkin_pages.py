@@ -78,7 +78,7 @@ def progress_page(request: Request, scope: RequestScope) -> Response:
         "progress",
         "Progress",
         report=report,
-        charts=_morning_charts(report["mornings"]),
+        charts=morning_charts(report["mornings"]),
         grid=progress.adherence.days[-GRID_WEEKS:],
         marks=MARKS,
     )
@@ -88,7 +88,7 @@ GRID_WEEKS = 8  # the adherence picture shows the last eight program weeks
 MARKS = {"done": "Done", "missed": "Missed", "today": "Today, still to do", "rest": "Rest day"}
 
 
-def _morning_charts(mornings: list[dict[str, Any]]) -> dict[str, str] | None:
+def morning_charts(mornings: list[dict[str, Any]]) -> dict[str, str] | None:
     """The mornings drawn twice, for a phone's width and a wider screen (the page shows one)."""
     from datetime import date
 

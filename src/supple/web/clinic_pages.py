@@ -1,21 +1,24 @@
 """The caseload dashboard ``/clinic`` (clinic mode, staff): the needs-attention queue first, each
 item with its reason, since when and a button to mark it seen; then every client with adherence
 over 7 and 30 days, last session, and morning pain with a small two-week trend. The same
-``services.caseload`` calls as ``GET /api/v1/clients``."""
+``services.caseload`` calls as ``GET /api/v1/clients``. And one client's page,
+``/clinic/clients/{client_id}``, built from the same services the client's own pages use."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from supple import services
 from supple.core import attention
 from supple.core.access import Action
 from supple.core.errors import InputError
 from supple.services import Scope, caseload
-from supple.web.clinic_scope import Caseload, CurrentUser, for_client
+from supple.web.clinic_scope import Caseload, ClientRecord, CurrentUser, for_client
+from supple.web.exports import report_response
 from supple.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -116,3 +119,62 @@ def acknowledge(
         practice = Scope(scope.store, scope.actor, None, scope.clock)
         return _dashboard(request, practice, me, str(problem), status=409)
     return RedirectResponse("/clinic#queue", status_code=303)
+
+
+HISTORY_ROWS = 14  # the newest sessions the client page lists
+CHECKIN_DAYS = 14
+
+
+@router.get("/clinic/clients/{client_id}")
+def client_page(request: Request, scope: ClientRecord, me: CurrentUser) -> Response:
+    """One client as their clinician follows them: what needs a look, today and the week as
+    the client sees them, sessions, progress with every dose change and its reason, check-ins,
+    the report, and who has looked at the record."""
+    from supple.services import sessions
+    from supple.web.checkin_pages import MARKS, morning_charts
+
+    if not me.is_staff:  # a client's own record is on their own pages
+        return RedirectResponse("/", status_code=303)
+    client_id = scope.require_subject()
+    row = caseload.client_row(scope, client_id)
+    context: dict[str, Any] = {"row": row, "labels": LABELS, "since_words": since_words}
+    if row.started is not None:
+        on = services.today(scope)
+        progress = services.progress(scope, on)
+        report = services.progress_json(progress)
+        history = sessions.history(scope)
+        first = on - timedelta(days=CHECKIN_DAYS - 1)
+        context |= {
+            "on": on,
+            "today": services.day(scope, on),
+            "gate": services.session_gate(scope, on),
+            "week": services.week(scope, on),
+            "done": {s["date"] for s in history if s["completed_steps"]},
+            "history": list(reversed(history))[:HISTORY_ROWS],
+            "report": report,
+            "charts": morning_charts(report["mornings"]),
+            "grid": progress.adherence.days[-8:],
+            "marks": MARKS,
+            "checkins": [
+                c for c in reversed(services.list_checkins(scope, until=on)) if c.on_date >= first
+            ],
+        }
+    context["visits"] = caseload.access_entries(scope)
+    return render(request, "clinic_client.html", "clinic", row.name, me=me, **context)
+
+
+@router.get("/clinic/clients/{client_id}/report")
+def client_report(
+    request: Request,
+    scope: ClientRecord,
+    me: CurrentUser,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+    format: Literal["html", "pdf", "fhir"] = "html",
+) -> Response:
+    """The clinician report of this client (page, PDF or FHIR), as the client's own /report
+    (where a client asking here for their own is sent)."""
+    if not me.is_staff:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/report{query}", status_code=303)
+    return report_response(scope, start, end, format)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from supple import services
 from supple.core.limits import CALENDAR_WEEKS
 from supple.exports import ics
+from supple.services import Scope
 from supple.web.deps import RequestScope, resolve_date
 
 router = APIRouter(tags=["exports"])
@@ -82,6 +83,14 @@ def clinician_report(
     format: Literal["html", "pdf", "fhir"] = "html",
 ) -> Response:
     """The clinician report (same as `supple report`)."""
+    return report_response(scope, start, end, format)
+
+
+def report_response(
+    scope: Scope, start: date | None, end: date | None, format: Literal["html", "pdf", "fhir"]
+) -> Response:
+    """The report of the scope's subject as a page, a PDF or a FHIR bundle: the person's own
+    ``/report`` and their clinician's ``/clinic/clients/{client_id}/report`` alike."""
     from supple.exports import report
 
     # report.build checks both ends against the window of dates (core.limits)
