@@ -642,3 +642,55 @@ def test_a_client_has_no_two_factor_to_reset(clinic_world: ClinicWorld) -> None:
     w = clinic_world
     with pytest.raises(InputError, match="password only"):
         clinic_accounts.reset_two_factor(Scope.operator(w.store, w.clock), email=w.a1.email)
+
+
+NEW_PASSWORD = "copper meadow 1987"
+
+
+def test_a_password_change_keeps_this_sign_in_and_ends_the_others(
+    clinic_world: ClinicWorld,
+) -> None:
+    w = clinic_world
+    here, elsewhere = w.browser(w.a1), w.browser(w.a1)
+    assert here.get("/account/password").status_code == 200
+    answer = here.post(
+        "/account/password",
+        data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert answer.headers["location"] == "/account?password=changed"
+    assert "every other sign-in of yours has ended" in here.get(answer.headers["location"]).text
+    assert here.get("/api/v1/today").status_code == 200
+    assert elsewhere.get("/api/v1/today").status_code == 401
+    assert _login(w.nobody(), w.a1.email).status_code == 401
+    assert _login(w.nobody(), w.a1.email, NEW_PASSWORD).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("current", "password", "confirm", "status", "says"),
+    [
+        ("not my password", NEW_PASSWORD, NEW_PASSWORD, 401, "current password was not right"),
+        (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "!", 422, "not the same"),
+        (PASSWORD, "qwerty123", "qwerty123", 422, "most common"),
+        (PASSWORD, "a1@riverside.test", "a1@riverside.test", 422, "your email"),
+    ],
+)
+def test_a_password_change_is_refused_with_a_reason_and_changes_nothing(
+    clinic_world: ClinicWorld, current: str, password: str, confirm: str, status: int, says: str
+) -> None:
+    w = clinic_world
+    client = w.browser(w.a1)
+    answer = client.post(
+        "/account/password", data={"current": current, "password": password, "confirm": confirm}
+    )
+    assert answer.status_code == status and says in answer.text
+    assert _login(w.nobody(), w.a1.email).status_code == 303
+
+
+def test_guessing_the_current_password_is_throttled(clinic_world: ClinicWorld) -> None:
+    w = clinic_world
+    client = w.browser(w.a2)
+    wrong = {"current": "guess guess", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    for _ in range(5):
+        assert client.post("/account/password", data=wrong).status_code == 401
+    right = {**wrong, "current": PASSWORD}
+    assert client.post("/account/password", data=right).status_code == 429

@@ -275,6 +275,36 @@ def second_factor(
     return SignIn(Outcome.SIGNED_IN, user=user)
 
 
+def change_password(
+    store: Store,
+    resolved: Resolved,
+    current: str,
+    new: str,
+    now: datetime,
+    *,
+    address: str | None = None,
+    passwords: Passwords | None = None,
+) -> SignIn:
+    """A signed-in user changes their password (ASVS V2.1.5, V2.1.6): the current one is checked
+    first (throttled, and failures counted, like a sign-in), then the new one against the
+    policy (``WeakPassword`` says why). On success every other sign-in of the user ends
+    (V3.3.3); the one asking stays."""
+    passwords = passwords or default_passwords()
+    user = accounts.get_user(store, resolved.user.id)
+    if user is None or not user.active:
+        return SignIn(Outcome.REFUSED)
+    wait = _wait(store, user.email, address, now)
+    if wait > timedelta(0):
+        return SignIn(Outcome.THROTTLED, retry_after=wait)
+    if not passwords.verify(current, user.password_hash).ok:
+        _fail(store, user.email, address, now)
+        return SignIn(Outcome.REFUSED)
+    checked = check_policy(new, email=user.email, name=user.name)
+    accounts.set_password_hash(store, user.id, passwords.hash(checked))
+    logins.end_sessions(store, user.id, "password_changed", now, keep=resolved.session_id)
+    return SignIn(Outcome.SIGNED_IN, user=user)
+
+
 def practice_name(store: Store) -> str:
     """The practice's name (the label in a staff member's authenticator app)."""
     practice = accounts.get_practice(store)

@@ -338,6 +338,53 @@ def account_page(request: Request) -> Response:
     )
 
 
+def _password_page(request: Request, status: int = 200, error: str | None = None) -> Response:
+    return _page(
+        request, "account_password.html", status, title="Change your password", error=error
+    )
+
+
+@router.get("/account/password")
+def password_page(request: Request) -> Response:
+    if _current(request).via != "cookie":
+        return RedirectResponse("/account", status_code=303)
+    return _password_page(request)
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    current: Annotated[str, Form(max_length=MAX_PASSWORD)],
+    password: Annotated[str, Form(max_length=MAX_PASSWORD)],
+    confirm: Annotated[str, Form(max_length=MAX_PASSWORD)],
+) -> Response:
+    signed = _current(request)
+    if signed.via != "cookie":
+        return RedirectResponse("/account", status_code=303)
+    if password != confirm:
+        error = "The two new passwords are not the same. Type the same password in both fields."
+        return _password_page(request, 422, error)
+    try:
+        result = signin.change_password(
+            _roots(request).store,
+            _resolved(signed),
+            current,
+            password,
+            _now(request),
+            address=client_address(request.scope),
+        )
+    except InputError as exc:
+        return _password_page(request, 422, str(exc).capitalize() + ".")
+    if result.outcome is signin.Outcome.THROTTLED:
+        wait = result.retry_after
+        response = _password_page(request, 429, THROTTLED.format(wait=_wait_words(wait)))
+        response.headers["retry-after"] = str(max(1, int(wait.total_seconds() + 0.999)))
+        return response
+    if result.outcome is signin.Outcome.REFUSED:
+        return _password_page(request, 401, "Your current password was not right. Try again.")
+    return RedirectResponse("/account?password=changed", status_code=303)
+
+
 @router.post("/account/end-others")
 def end_others(request: Request) -> Response:
     signed = _current(request)
