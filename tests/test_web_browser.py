@@ -389,6 +389,41 @@ def test_today_shows_start_without_scrolling(
     context.close()
 
 
+# Each page's main control, which must show without scrolling at every size (issue 12, point 2).
+MAIN_CONTROLS = [
+    ("/", "a.btn.big"),
+    ("/settings", "form[action='/settings'] button[type=submit]"),
+    ("/checkin", "main form button[type=submit]"),
+]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_nav_keeps_to_one_row_and_each_pages_main_control_shows_without_scrolling(
+    browser: Any, ready: Server, width: int, height: int
+) -> None:
+    context = _context(browser, width, height)
+    page = context.new_page()
+    for path, control in MAIN_CONTROLS:
+        page.goto(ready.base + path)
+        _inside(page, control, target=True)
+        nav = page.locator("header.top nav").bounding_box()
+        assert nav is not None and nav["height"] <= 60, (path, nav)  # one row
+        name = path.strip("/") or "today"
+        page.screenshot(path=str(SHOTS / f"control-{name}-{width}x{height}.png"))
+    if page.locator("header.top .menu").is_visible():  # every page is one tap away
+        page.click("header.top .menu summary")
+        page.screenshot(path=str(SHOTS / f"menu-{width}x{height}.png"))
+        links = page.locator("header.top .menu a")
+        assert links.count() == 8
+        for n in range(links.count()):
+            _inside(page, f"header.top .menu a >> nth={n}", target=False)
+        page.locator("header.top .menu a", has_text="History").click()
+        assert page.url.endswith("/history")
+    else:
+        assert width >= 992 and page.locator("header.top nav > a.wide").count() == 7
+    context.close()
+
+
 def test_a_rep_set_counts_each_rep_at_tempo_and_names_its_phase(
     browser: Any, ready: Server
 ) -> None:
