@@ -17,7 +17,9 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
+from supple import planfile
 from supple.core import access
+from supple.services import Actor, Scope, templates
 from supple.store.accounts import client_facts
 from supple.web.clinic_guard import is_open
 from supple.web.clinic_scope import ClientAccess, PracticeAccess
@@ -61,6 +63,7 @@ def walk() -> Iterator[Walk]:
             started = browsers["client"].post("/api/v1/sessions", json={})
             assert started.status_code == 201, started.text
             samples = {
+                "template_id": str(_a_template(world)),
                 "client_id": str(world.a1.client_id),
                 "exercise_id": browsers["client"].get("/api/v1/exercises").json()[0]["id"],
                 "session_id": started.json()["id"],
@@ -69,6 +72,12 @@ def walk() -> Iterator[Walk]:
         finally:
             world.close()
             world.store.dispose()
+
+
+def _a_template(world: ClinicWorld) -> int:
+    """One of the practice's templates, for the routes naming ``{template_id}``."""
+    scope = Scope(world.store, Actor("clinician", world.clin_a.user.id), None, world.clock)
+    return templates.save_template(scope, "Walk", planfile.bundled_plan_text()).id
 
 
 def _member(world: ClinicWorld, who: str) -> Member | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from supple.core.day_plan import DayPlan
 from supple.core.plan import Dose, Exercise, Prescription, Program
+from supple.core.prescribed import Adjustment
 
 
 def dose_json(dose: Dose) -> dict[str, Any]:
@@ -68,10 +69,24 @@ def day_json(plan: DayPlan) -> dict[str, Any]:
                 "base": dose_json(item.base),
                 "variant": item.variant.name if item.variant else None,
                 "reason": item.reason,
+                "prescribed": prescribed_json(item.prescribed),
             }
             for item in plan.items
         ],
         "tip": {"title": plan.tip.title, "text": plan.tip.text} if plan.tip else None,
+    }
+
+
+def prescribed_json(adjustment: Adjustment | None) -> dict[str, Any] | None:
+    """A clinician's dose in force for an item (clinic mode), or None."""
+    if adjustment is None:
+        return None
+    return {
+        "by": adjustment.by,
+        "set_on": adjustment.set_on.isoformat(),
+        "from": adjustment.from_date.isoformat(),
+        "reason": adjustment.reason,
+        "locked": adjustment.locked,
     }
 
 

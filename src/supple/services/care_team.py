@@ -21,6 +21,12 @@ from supple.services.scope import Scope
 from supple.store import accounts, adjustments, screens
 
 
+def client_name(scope: Scope) -> str:
+    """How the clinic's pages name the scope's client."""
+    authorize(scope, Action.READ_RECORD)
+    return accounts.client_name(scope.store, scope.require_subject()) or "this client"
+
+
 def clear_red_flag(scope: Scope, seen_on: date) -> str:
     """Record that the acting clinician saw the client on ``seen_on`` and judged exercise safe:
     sessions are offered again (the date rules of ``core.clearance`` apply). Returns the

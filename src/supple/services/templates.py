@@ -30,11 +30,15 @@ from supple.store.templates import Template
 NAME_MAX = 200
 PLAN_MAX = 200_000  # characters of template YAML (the bundled plan is about 8,000)
 ITEMS_PER_DAY = 8
+# An exercise row's fields in the form: ``d3_i1_exercise``, ``d3_i1_sets`` …
+ITEM_FIELDS = ("exercise", "sets", "reps", "hold_seconds", "minutes", "per", "notes")
 DAYS = range(1, planfile.CYCLE_DAYS + 1)
 TEMPLATE_FILE = "template"
 NO_SUCH_TEMPLATE = "no such template"
 
 __all__ = [
+    "ITEMS_PER_DAY",
+    "ITEM_FIELDS",
     "DayDraft",
     "ItemDraft",
     "Template",
@@ -44,6 +48,8 @@ __all__ = [
     "draft_from_program",
     "get_template",
     "list_templates",
+    "plan_problems",
+    "save_draft",
     "save_template",
     "search_catalog",
     "template_program",

@@ -272,3 +272,15 @@ def user_from_joined(row: Any) -> User:
     """The user in a joined row selected with ``user_columns``."""
     mapping = row._mapping
     return user_from_row(SimpleNamespace(**{c.name: mapping[f"u_{c.name}"] for c in users.c}))
+
+
+def client_name(store: Store, person_id: int) -> str | None:
+    """How staff pages name a client: their user's name, else their email (None: no client
+    user has that ``people`` id)."""
+    with store.read() as conn:
+        row = conn.execute(
+            sa.select(users.c.name, users.c.email).where(
+                users.c.person_id == person_id, users.c.role == Role.CLIENT.value
+            )
+        ).first()
+    return (row.name or row.email) if row else None

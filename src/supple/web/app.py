@@ -251,13 +251,23 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(settings_pages.router)
     if settings.clinic:
-        from supple.web import clinic_pages, notify_pages, signin_pages
-        from supple.web.api import clients
+        from supple.web import (
+            care_pages,
+            clinic_pages,
+            notify_pages,
+            signin_pages,
+            template_pages,
+        )
+        from supple.web.api import care, clients
 
         app.include_router(signin_pages.router)
         app.include_router(notify_pages.router)
         app.include_router(clinic_pages.router)
+        app.include_router(care_pages.router)
+        app.include_router(template_pages.router)
         app.include_router(clients.router, prefix="/api/v1")
+        app.include_router(care.router, prefix="/api/v1")
+        app.include_router(care.own, prefix="/api/v1")
         templates.env.globals["clinic"] = True
         templates.env.filters["device"] = signin_pages.device_name
     app.include_router(openapi.router)
