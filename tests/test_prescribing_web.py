@@ -5,8 +5,11 @@ red flags cleared by the clinician; every form refusal names its field."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from supple import services
 from supple.core.safety import QUESTIONS
+from supple.services import Actor, Scope
 from tests.clinic_world import ClinicWorld
 
 TODAY = "2026-11-03"  # the world's clock: Tuesday, day 2 of the clients' program (Bird-Dog)
@@ -18,6 +21,13 @@ def _bird_dog(answer: dict[str, object]) -> dict[str, object]:
     assert isinstance(items, list)
     found: dict[str, object] = next(i for i in items if i["exercise"] == "bird-dog")
     return found
+
+
+def _baseline(w: ClinicWorld) -> None:
+    """A1's PSFS baseline, the last step of the first run before Today is shown."""
+    scope = Scope(w.store, Actor("client", w.a1.user.id), w.a1.client_id, w.clock)
+    psfs = {"tie shoes": 4, "sit 1 hour": 3, "lift child": 5}
+    services.record_week(scope, date(2026, 11, 3), pain=3, psfs=psfs)
 
 
 def test_a_dose_set_through_the_api_is_what_the_client_gets(clinic_world: ClinicWorld) -> None:
@@ -36,6 +46,7 @@ def test_a_dose_set_through_the_api_is_what_the_client_gets(clinic_world: Clinic
     prescribed = bird["prescribed"]
     assert isinstance(prescribed, dict)
     assert prescribed["reason"] == "knee sore after squats" and prescribed["set_on"] == TODAY
+    _baseline(w)
     page = anna.get("/today").text
     assert "set by" in page and "knee sore after squats" in page
     care = anna.get("/api/v1/care").json()
