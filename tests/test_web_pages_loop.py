@@ -70,26 +70,36 @@ def _urls_in_exports(browser: Any, server: Server) -> set[str]:
         if "url" in event:
             found.add(str(event["url"]))
         found.update(re.findall(r"https?://\S+", str(event.get("description", ""))))
-    for path in ("/plan.pdf", "/report?format=pdf"):
+    expected = {"/plan.pdf": "/play?date=", "/report?format=pdf": "/rules#rule-"}
+    for path, must in expected.items():
         reader = pypdf.PdfReader(io.BytesIO(fetch.get(server.base + path, timeout=60_000).body()))
+        linked: set[str] = set()
         for page in reader.pages:
             found.update(re.findall(r"https?://\S+", page.extract_text() or ""))
             for annotation in page.get("/Annots") or []:
                 action = annotation.get_object().get("/A") or {}
                 if "/URI" in action:
-                    found.add(str(action["/URI"]))
+                    linked.add(str(action["/URI"]))
+        # each PDF links into the app, at the configured base URL
+        assert any(must in url for url in linked), (path, linked)
+        assert all(url.startswith(server.base + "/") for url in linked), (path, linked)
+        found |= linked
     return found
 
 
 def test_every_link_in_the_calendar_and_the_pdfs_opens_a_page(browser: Any, seeded: Server) -> None:
     urls = _urls_in_exports(browser, seeded)
     assert any("/play?date=" in url for url in urls)
+    assert any("/rules#rule-" in url for url in urls) and any("/progress" in url for url in urls)
     page = _page(browser)
     for url in sorted(urls):
+        page.goto("about:blank")  # a link differing only by its #anchor still loads afresh
         response = page.goto(url)
         assert response is not None and response.status == 200, url
         assert "text/html" in response.headers["content-type"], url
         assert page.locator("h1").count() >= 1, url
+        if "#" in url:  # the anchor is there to land on
+            assert page.locator("#" + url.split("#", 1)[1]).count() == 1, url
     later = next(u for u in sorted(urls) if u.endswith("2026-11-20"))
     page.goto(later)
     assert "opens on Friday 20 November" in page.locator("h1").inner_text()

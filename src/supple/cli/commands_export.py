@@ -8,6 +8,12 @@ import click
 
 from supple.cli.app import friendly, open_scope
 
+BASE_URL = click.option(
+    "--base-url",
+    default="http://127.0.0.1:8765",
+    show_default=True,
+    help="Where the web app runs, for the links to the player and its pages.",
+)
 OUT = click.option(
     "--out",
     "out",
@@ -40,12 +46,7 @@ def export() -> None:
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First day (default: today).")
 @click.option("--weeks", default=4, show_default=True, help="How many weeks of sessions.")
 @click.option("--alarm-minutes", default=10, show_default=True, help="Reminder this long before.")
-@click.option(
-    "--base-url",
-    default="http://127.0.0.1:8765",
-    show_default=True,
-    help="Where the web app runs, for the link to the player.",
-)
+@BASE_URL
 @click.option("--movement-breaks", is_flag=True, help="Add reminders to get up and move.")
 @click.option("--break-every", default=30, show_default=True, metavar="MIN", help="Interval.")
 @click.option("--break-hours", default="09:00-17:00", show_default=True, metavar="HH:MM-HH:MM")
@@ -80,16 +81,17 @@ def export_ics(
 @export.command("pdf")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option("--date", "on", metavar="YYYY-MM-DD", help="Print the week of this date.")
+@BASE_URL
 @OUT
 @friendly
-def export_pdf(paper: str, on: str | None, out: Path | None) -> None:
+def export_pdf(paper: str, on: str | None, base_url: str, out: Path | None) -> None:
     """A printable plan: the week at a glance with a tick grid, then a card per day."""
     from supple import services
     from supple.exports import printable
 
     scope = open_scope(on)
     when = services.today(scope)
-    pdf = printable.export_pdf(scope, when, "letter" if paper == "letter" else "a4")
+    pdf = printable.export_pdf(scope, when, "letter" if paper == "letter" else "a4", base_url)
     _write(pdf, out or Path("supple-plan.pdf"), "the printable plan")
 
 
@@ -154,27 +156,30 @@ def import_(file: Path, merge: bool) -> None:
     show_default=True,
     help="A page, a PDF, or an HL7 FHIR R4 Bundle (JSON).",
 )
+@BASE_URL
 @OUT
 @friendly
-def report(start: str | None, end: str | None, fmt: str, out: Path | None) -> None:
+def report(start: str | None, end: str | None, fmt: str, base_url: str, out: Path | None) -> None:
     """A report for your clinician: adherence, pain, PSFS, what hurt, every dose change."""
     import json
 
     from supple import services
     from supple.exports import report as clinician
+    from supple.exports.links import Links
 
     first = services.parse_date(start, "--from") if start else None
     last = services.parse_date(end, "--to") if end else None
     data = clinician.build(open_scope(), first, last)
+    links = Links(base_url)
     if fmt == "fhir":
         from supple.exports.fhir import bundle
 
         text = json.dumps(bundle(data), indent=2, ensure_ascii=False) + "\n"
         _write(text, out, "the FHIR bundle")
     elif fmt == "pdf":
-        _write(clinician.render_pdf(data), out or Path("supple-report.pdf"), "the report")
+        _write(clinician.render_pdf(data, links), out or Path("supple-report.pdf"), "the report")
     else:
-        _write(clinician.render_html(data), out, "the report")
+        _write(clinician.render_html(data, links), out, "the report")
 
 
 def register(group: click.Group) -> None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from supple.core import limits
 from supple.core.errors import Blocked, InputError
+from supple.exports.links import DEFAULT_BASE_URL, Links
 from supple.exports.text import duration, item_lines
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from supple.core.profile import Profile
     from supple.services import Scope
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 PRODID = "-//Supple//Supple calendar export//EN"
 BREAK_MINUTES = 2
 BREAK_TEXT = "Stand up and move for 2 minutes: walk a few steps, or stretch your hips gently."
@@ -122,11 +122,6 @@ def _weekdays(text: str) -> tuple[int, ...]:
     return tuple(sorted(chosen))
 
 
-def player_link(base_url: str, on: date) -> str:
-    """The web player for that day: what a reminder's link opens."""
-    return f"{base_url.rstrip('/')}/play?date={on.isoformat()}"
-
-
 def session_uid(person_id: int, on: date) -> str:
     return f"session-{on.isoformat()}-p{person_id}@supple"
 
@@ -153,7 +148,7 @@ def _session_event(
     zone = ZoneInfo(profile.timezone)
     hour, minute = (int(part) for part in profile.session_time.split(":"))
     start = datetime.combine(plan.on, time(hour, minute), tzinfo=zone)
-    link = player_link(options.base_url, plan.on)
+    link = Links(options.base_url).player(plan.on)
     total = duration(plan.estimated_seconds)
     description = "\n".join(
         [

@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from supple.core.errors import SuppleError
+from supple.exports.links import DEFAULT_BASE_URL, Links
 from supple.exports.text import duration
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class Sheet:
     stills: dict[str, str]  # exercise id -> data: URL of its figure, when figures exist
     session_time: str
     timezone: str
+    links: Links  # each day's player, the rules, the plan online
 
 
 @cache
@@ -90,7 +92,7 @@ def _stills(days: list[DayPlan]) -> dict[str, str]:
     return stills
 
 
-def sheet(scope: Scope, on: date, paper: Paper = "a4") -> Sheet:
+def sheet(scope: Scope, on: date, paper: Paper = "a4", base_url: str = DEFAULT_BASE_URL) -> Sheet:
     """The program week containing ``on`` (or the first week before the start), and a grid
     of the four weeks from it."""
     from supple import services
@@ -111,6 +113,7 @@ def sheet(scope: Scope, on: date, paper: Paper = "a4") -> Sheet:
         stills=_stills(days),
         session_time=profile.session_time,
         timezone=profile.timezone,
+        links=Links(base_url),
     )
 
 
@@ -136,6 +139,9 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
-def export_pdf(scope: Scope, on: date, paper: Paper = "a4") -> bytes:
-    """``supple export pdf``, and what the web app's print button can serve."""
-    return html_to_pdf(render_html(sheet(scope, on, paper)))
+def export_pdf(
+    scope: Scope, on: date, paper: Paper = "a4", base_url: str = DEFAULT_BASE_URL
+) -> bytes:
+    """``supple export pdf``, and what the web app's print button can serve; its links lead
+    to the web app at ``base_url``."""
+    return html_to_pdf(render_html(sheet(scope, on, paper, base_url)))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from supple.core import limits
 from supple.core.errors import InputError
+from supple.exports.links import Links
 
 if TYPE_CHECKING:
     from supple.core.outcomes import PainChange, PsfsChange, Review
@@ -233,7 +234,9 @@ def _data_url(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, links: Links | None = None) -> str:
+    """The report as a page; ``links`` lead to the web app (the rules behind each dose
+    change, the person's progress and history)."""
     from supple.charts import rating_chart
     from supple.core.safety import DISCLAIMER
     from supple.exports.printable import environment
@@ -264,11 +267,17 @@ def render_html(report: Report) -> str:
     return (
         environment()
         .get_template("report.html")
-        .render(r=report, chart=chart, weekly_chart=weekly_chart, disclaimer=DISCLAIMER)
+        .render(
+            r=report,
+            chart=chart,
+            weekly_chart=weekly_chart,
+            disclaimer=DISCLAIMER,
+            links=links or Links(),
+        )
     )
 
 
-def render_pdf(report: Report) -> bytes:
+def render_pdf(report: Report, links: Links | None = None) -> bytes:
     from supple.exports.printable import html_to_pdf
 
-    return html_to_pdf(render_html(report))
+    return html_to_pdf(render_html(report, links))

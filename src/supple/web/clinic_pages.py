@@ -16,6 +16,7 @@ from supple import services
 from supple.core import attention
 from supple.core.access import Action
 from supple.core.errors import InputError
+from supple.exports.links import Links
 from supple.services import Scope, caseload
 from supple.web.clinic_scope import Caseload, ClientRecord, CurrentUser, for_client
 from supple.web.exports import report_response
@@ -177,4 +178,5 @@ def client_report(
     if not me.is_staff:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/report{query}", status_code=303)
-    return report_response(scope, start, end, format)
+    links = Links(request.app.state.settings.base_url, own=False)  # the client's pages aren't
+    return report_response(scope, start, end, format, links)

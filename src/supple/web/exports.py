@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from supple import services
 from supple.core.limits import CALENDAR_WEEKS
 from supple.exports import ics
+from supple.exports.links import Links
 from supple.services import Scope
 from supple.web.deps import RequestScope, resolve_date
 
@@ -56,7 +57,7 @@ def plan_pdf(
     from supple.exports import printable
 
     when = resolve_date(scope, on)
-    pdf = printable.export_pdf(scope, when, paper)
+    pdf = printable.export_pdf(scope, when, paper, request.app.state.settings.base_url)
     return Response(pdf, media_type="application/pdf", headers=_attachment("supple-plan.pdf"))
 
 
@@ -71,7 +72,8 @@ def plan_print(
     from supple.exports import printable
 
     when = resolve_date(scope, on)
-    return HTMLResponse(printable.render_html(printable.sheet(scope, when, paper)))
+    base_url = request.app.state.settings.base_url
+    return HTMLResponse(printable.render_html(printable.sheet(scope, when, paper, base_url)))
 
 
 @router.get("/report", response_class=Response, include_in_schema=False)
@@ -83,14 +85,20 @@ def clinician_report(
     format: Literal["html", "pdf", "fhir"] = "html",
 ) -> Response:
     """The clinician report (same as `supple report`)."""
-    return report_response(scope, start, end, format)
+    links = Links(request.app.state.settings.base_url, own=True)
+    return report_response(scope, start, end, format, links)
 
 
 def report_response(
-    scope: Scope, start: date | None, end: date | None, format: Literal["html", "pdf", "fhir"]
+    scope: Scope,
+    start: date | None,
+    end: date | None,
+    format: Literal["html", "pdf", "fhir"],
+    links: Links,
 ) -> Response:
     """The report of the scope's subject as a page, a PDF or a FHIR bundle: the person's own
-    ``/report`` and their clinician's ``/clinic/clients/{client_id}/report`` alike."""
+    ``/report`` and their clinician's ``/clinic/clients/{client_id}/report`` alike. Its links
+    are built from the configured base URL, never the request's Host."""
     from supple.exports import report
 
     # report.build checks both ends against the window of dates (core.limits)
@@ -105,11 +113,11 @@ def report_response(
         )
     if format == "pdf":
         return Response(
-            report.render_pdf(data),
+            report.render_pdf(data, links),
             media_type="application/pdf",
             headers=_attachment("supple-report.pdf"),
         )
-    return HTMLResponse(report.render_html(data))
+    return HTMLResponse(report.render_html(data, links))
 
 
 @router.get("/export.json", response_class=JSONResponse, include_in_schema=False)
