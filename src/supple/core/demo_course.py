@@ -278,7 +278,8 @@ def course(
         if lapse_left > 0:
             lapse_left -= 1
             continue
-        if rng.random() < 1 / 80:  # a holiday, an illness, a busy spell
+        # A holiday, an illness, a busy spell; not in the keen first days of a course.
+        if t >= 10 and rng.random() < 1 / 80:
             lapse_left = rng.randint(3, 16)
             continue
         if flagged_on is not None:
