@@ -93,20 +93,9 @@ def _row(scope: Scope, client: table.Client, records: table.Records) -> Row:
     today = scope.clock.today(zone)
     program = _program(client)
     start = client.start_date
-    mornings: dict[date, int] = {}
-    ratings: list[Rating] = []
-    logged: set[date] = set()
-    for row in records.checkins.get(cid, []):
-        values: dict[str, Any] = row.values or {}
-        if row.on_date > today:
-            continue
-        if row.kind == "morning" and isinstance(values.get("pain"), int):
-            mornings[row.on_date] = values["pain"]
-        elif row.kind in table.SESSION_KINDS:
-            logged.add(row.on_date)
-            if row.kind == "exercise":
-                ratings.append(_rating(row, values, program))
-    done = frozenset(d for d in records.session_days.get(cid, set()) | logged if d <= today)
+    mornings = {d: p for d, p in records.mornings.get(cid, {}).items() if d <= today}
+    ratings = [_rating(stop, program) for stop in records.stops.get(cid, []) if stop.on <= today]
+    done = frozenset(d for d in records.session_days.get(cid, set()) if d <= today)
     scheduled: frozenset[date] = frozenset()
     if start is not None and program is not None:
         first = today - timedelta(days=attention.LOOKBACK_DAYS)
@@ -155,16 +144,9 @@ def _program(client: table.Client) -> Program | None:
     return program_for(profile)
 
 
-def _rating(row: Any, values: dict[str, Any], program: Program | None) -> Rating:
-    exercise = program.catalog.get(row.subject) if program else None
-    pain = values.get("pain")
-    quality = values.get("quality")
-    return Rating(
-        row.on_date,
-        exercise.name if exercise else str(row.subject),
-        pain if isinstance(pain, int) else None,
-        quality if isinstance(quality, str) else None,
-    )
+def _rating(stop: table.Stop, program: Program | None) -> Rating:
+    exercise = program.catalog.get(stop.exercise_id) if program else None
+    return Rating(stop.on, exercise.name if exercise else stop.exercise_id, stop.pain, stop.quality)
 
 
 def client_row(scope: Scope, client_id: int) -> Row:

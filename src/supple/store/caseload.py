@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from supple.core.access import Role
+from supple.core.pain import ALARMING, STOP_AT
 from supple.store.care_schema import alert_acks
 from supple.store.clinic_schema import client_clinicians, users
 from supple.store.database import Store
@@ -53,6 +54,18 @@ class Client:
 
 
 @dataclass(frozen=True)
+class Stop:
+    """An exercise rating that may stop a session (pain of ``STOP_AT`` or more, or an alarming
+    kind of pain): the database picks these few out of every rating by ``core.pain``'s own
+    numbers, and ``core.pain.must_stop`` decides on each."""
+
+    on: date
+    exercise_id: str
+    pain: int | None
+    quality: str | None
+
+
+@dataclass(frozen=True)
 class Acked:
     kind: str
     since: str
@@ -64,7 +77,8 @@ class Acked:
 class Records:
     """Every client's rows the rules read, keyed by client id."""
 
-    checkins: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    mornings: dict[int, dict[date, int]] = field(default_factory=lambda: defaultdict(dict))
+    stops: dict[int, list[Stop]] = field(default_factory=lambda: defaultdict(list))
     session_days: dict[int, set[date]] = field(default_factory=lambda: defaultdict(set))
     last_session: dict[int, date] = field(default_factory=dict)
     last_morning: dict[int, tuple[date, int]] = field(default_factory=dict)
@@ -136,33 +150,45 @@ def _session_done() -> sa.ColumnElement[bool]:
 
 
 def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], Records]:
-    """The caseload's clients and their records: check-ins and session days from ``since``
-    on, and, however old, each client's last session, last morning, red-flag answers,
-    clearances and acknowledged items. Eight statements, whatever the caseload's size."""
+    """The caseload's clients and their records: morning pain, ratings that may stop a session
+    and the days with a session from ``since`` on, and, however old, each client's last
+    session, last morning, red-flag answers, clearances and acknowledged items. Nine
+    statements, whatever the caseload's size; each row is small (the database takes the pain
+    out of the stored check-in, and leaves the ratings that stop nothing where they are)."""
     records = Records()
     with store.read() as conn:
         found = clients(conn, ids)
-        for row in conn.execute(
-            sa.select(
-                checkins.c.person_id,
-                checkins.c.kind,
-                checkins.c.on_date,
-                checkins.c.subject,
-                checkins.c["values"],
-            )
-            .where(
+        pain = checkins.c["values"]["pain"].as_integer()
+        for person_id, on, value in conn.execute(
+            sa.select(checkins.c.person_id, checkins.c.on_date, pain).where(
                 checkins.c.person_id.in_(ids),
                 checkins.c.on_date >= since,
-                checkins.c.kind.in_(("morning", *SESSION_KINDS)),
+                checkins.c.kind == "morning",
             )
-            .order_by(checkins.c.on_date, checkins.c.id)
         ):
-            records.checkins[row.person_id].append(row)
-        for person_id, on in conn.execute(
-            sa.select(sessions.c.person_id, sessions.c.on_date)
-            .distinct()
-            .where(sessions.c.person_id.in_(ids), sessions.c.on_date >= since, _session_done())
+            if value is not None:
+                records.mornings[person_id][on] = value
+        quality = checkins.c["values"]["quality"].as_string()
+        for row in conn.execute(
+            sa.select(
+                checkins.c.person_id, checkins.c.on_date, checkins.c.subject, pain, quality
+            ).where(
+                checkins.c.person_id.in_(ids),
+                checkins.c.on_date >= since,
+                checkins.c.kind == "exercise",
+                sa.or_(pain >= STOP_AT, sa.func.lower(quality).in_(sorted(ALARMING))),
+            )
         ):
+            records.stops[row.person_id].append(Stop(row.on_date, row.subject, row[3], row[4]))
+        played = sa.select(sessions.c.person_id, sessions.c.on_date.label("on")).where(
+            sessions.c.person_id.in_(ids), sessions.c.on_date >= since, _session_done()
+        )
+        logged = sa.select(checkins.c.person_id, checkins.c.on_date.label("on")).where(
+            checkins.c.person_id.in_(ids),
+            checkins.c.on_date >= since,
+            checkins.c.kind.in_(SESSION_KINDS),
+        )
+        for person_id, on in conn.execute(sa.union(played, logged)):
             records.session_days[person_id].add(on)
         _last_sessions(conn, ids, records)
         _last_mornings(conn, ids, records)
@@ -194,36 +220,48 @@ def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], 
 
 
 def _last_sessions(conn: sa.Connection, ids: sa.Select[Any], records: Records) -> None:
-    """Each client's newest day with a session done, however long ago (one statement)."""
-    played = sa.select(sessions.c.person_id, sessions.c.on_date.label("on")).where(
-        sessions.c.person_id.in_(ids), _session_done()
+    """Each client's newest day with a session done, however long ago (one statement): per
+    client, a walk back along the (person, date) indexes that stops at the first hit."""
+    client = ids.subquery()
+    played = (
+        sa.select(sessions.c.on_date)
+        .where(sessions.c.person_id == client.c.person_id, _session_done())
+        .order_by(sessions.c.on_date.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    logged = sa.select(checkins.c.person_id, checkins.c.on_date.label("on")).where(
-        checkins.c.person_id.in_(ids), checkins.c.kind.in_(SESSION_KINDS)
-    )
-    both = sa.union_all(played, logged).subquery()
-    for person_id, last in conn.execute(
-        sa.select(both.c.person_id, sa.func.max(both.c.on)).group_by(both.c.person_id)
-    ):
-        records.last_session[person_id] = last
+    logged = [  # one kind each: the (person, kind, date) index then gives its newest at once
+        sa.select(sa.func.max(checkins.c.on_date))
+        .where(checkins.c.person_id == client.c.person_id, checkins.c.kind == kind)
+        .scalar_subquery()
+        for kind in SESSION_KINDS
+    ]
+    for person_id, *days in conn.execute(sa.select(client.c.person_id, played, *logged)):
+        found = [day for day in days if day is not None]
+        if found:
+            records.last_session[person_id] = max(found)
 
 
 def _last_mornings(conn: sa.Connection, ids: sa.Select[Any], records: Records) -> None:
     """Each client's newest morning check-in, however long ago (one statement)."""
+    client = ids.subquery()
+    earlier = checkins.alias("earlier")
     newest = (
-        sa.select(checkins.c.person_id, sa.func.max(checkins.c.on_date).label("on"))
-        .where(checkins.c.person_id.in_(ids), checkins.c.kind == "morning")
-        .group_by(checkins.c.person_id)
-        .subquery()
+        sa.select(sa.func.max(earlier.c.on_date))
+        .where(earlier.c.person_id == client.c.person_id, earlier.c.kind == "morning")
+        .scalar_subquery()
     )
-    query = sa.select(checkins.c.person_id, checkins.c.on_date, checkins.c["values"]).join(
-        newest,
-        (newest.c.person_id == checkins.c.person_id) & (newest.c.on == checkins.c.on_date),
+    pain = checkins.c["values"]["pain"].as_integer()
+    query = sa.select(checkins.c.person_id, checkins.c.on_date, pain).join(
+        client,
+        (client.c.person_id == checkins.c.person_id)
+        & (checkins.c.kind == "morning")
+        & (checkins.c.subject == "")
+        & (checkins.c.on_date == newest),
     )
-    for row in conn.execute(query.where(checkins.c.kind == "morning")):
-        pain = (row.values or {}).get("pain")
-        if isinstance(pain, int):
-            records.last_morning[row.person_id] = (row.on_date, pain)
+    for person_id, on, value in conn.execute(query):
+        if value is not None:
+            records.last_morning[person_id] = (on, value)
 
 
 def _screens(conn: sa.Connection, ids: sa.Select[Any], records: Records) -> None:
