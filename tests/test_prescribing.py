@@ -4,6 +4,7 @@ them: who may do what, what the client then gets, and every refusal named by its
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,8 +19,9 @@ from supple.services import Actor, FixedClock, Scope, care_notes, care_team, pre
 from supple.services.freshness import freshness_stamp
 from supple.services.prescribing import DoseChange
 from supple.store import accounts, adjustments, screens
-from supple.store.database import Store
+from supple.store.database import Store, open_store
 from supple.store.schema import profiles as profile_rows
+from tests.conftest import Supple
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # Wednesday 2 December, 10:00 in Paris
 TODAY = date(2026, 12, 2)
@@ -430,3 +432,30 @@ def test_personal_mode_is_untouched_by_the_clinic(clinic: Clinic) -> None:
     services.record_clearance(local, TODAY)
     assert services.session_gate(local, TODAY) is None
     assert planfile.bundled_program().name == services.use_bundled_plan(local).name
+
+
+def test_the_terminal_shows_who_set_a_dose(supple: Supple, db_url: str) -> None:
+    store = open_store(db_url)
+    try:
+        client = _user(store, "anna@example.org", "Anna Berg", Role.CLIENT)
+        clara = _user(store, "clara@example.org", "Clara Jones", Role.CLINICIAN)
+        assert client.person_id is not None
+        accounts.assign(store, client.person_id, clara.id, NOW)
+        _profile(store, client)
+        staff = Scope(store, Actor("clinician", clara.id), client.person_id, CLOCK)
+        prescribing.adjust_dose(staff, LIGHTER)
+    finally:
+        store.dispose()
+    shown = supple("today", "--date", "2026-12-08")
+    assert shown.exit_code == 0, shown.output
+    assert "2 × 8 reps per side" in shown.output
+    assert "set by Clara Jones on 2026-12-02" in " ".join(shown.output.split())
+    data = json.loads(supple("today", "--date", "2026-12-08", "--json").output)
+    bird = next(i for i in data["items"] if i["exercise"] == "bird-dog")
+    assert bird["prescribed"] == {
+        "by": "Clara Jones",
+        "set_on": "2026-12-02",
+        "from": "2026-12-08",
+        "reason": "knee sore after squats",
+        "locked": False,
+    }
