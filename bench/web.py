@@ -50,6 +50,10 @@ PAGES = [
     "/play",
     "/settings",
     "/rules",
+    "/start?again=1",
+    "/exercises/bird-dog",
+    "/report",
+    "/print",
 ]
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN_VARIABLE = "SUPPLE_BENCH_CSRF_TOKEN"

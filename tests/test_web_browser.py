@@ -249,6 +249,12 @@ PAGES = [
     "/play",
     "/print",
     "/report",
+    "/settings",
+    "/rules",
+    "/start?again=1",
+    "/start/clearance",
+    "/play?date=2026-11-20",
+    "/no-such-page",
 ]
 
 
@@ -258,13 +264,13 @@ def test_every_page_passes_axe_and_is_photographed(browser: Any, ready: Server, 
 
 
 def _axe_and_photograph(browser: Any, server: Server, path: str, name: str | None = None) -> None:
-    """Axe at 360 px (light) and 1280 px (dark, reduced motion), with a full-page screenshot
-    of each kept for a person to look at."""
+    """Axe at 360 px and 1280 px, each in the light and the dark theme (reduced motion), with a
+    full-page screenshot of each kept for a person to look at."""
     from axe_playwright_python.sync_playwright import Axe
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     name = name or path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "today"
-    for width, scheme in ((360, "light"), (1280, "dark")):
+    for width, scheme in ((360, "light"), (360, "dark"), (1280, "light"), (1280, "dark")):
         context = browser.new_context(
             service_workers="block",
             viewport={"width": width, "height": 800},
@@ -274,9 +280,9 @@ def _axe_and_photograph(browser: Any, server: Server, path: str, name: str | Non
         page = context.new_page()
         page.goto(server.base + path)
         results = Axe().run(page)
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
         context.close()
-        assert results.violations_count == 0, results.generate_report()
+        assert results.violations_count == 0, (path, width, scheme, results.generate_report())
 
 
 def test_the_first_run_screen_passes_axe_and_is_photographed(browser: Any, fresh: Server) -> None:

@@ -52,9 +52,13 @@ def today(on: str | None, minutes: str | None, without: str | None, as_json: boo
     from supple.services import sessions
 
     if sessions.after_checkin_due(scope, when) is not None:
+        from supple.cli.wrap import fit
+
         click.echo(
-            "Your session ended before its after-session check-in: `supple start` asks it, or "
-            f"`supple checkin session --after-pain N --rpe N --date {when.isoformat()}`."
+            fit(
+                "Your session ended before its after-session check-in: `supple start` asks it, "
+                f"or `supple checkin session --after-pain N --rpe N --date {when.isoformat()}`."
+            )
         )
     render.day(plan, fitted)
 

@@ -31,7 +31,7 @@ def screen_page(request: Request, scope: RequestScope) -> Response:
         (safety.TIER_TITLES[tier], [q for q in safety.QUESTIONS if q.tier == tier])
         for tier in ("urgent", "clinician")
     ]
-    return render(request, "start_screen.html", "today", "Before you start", tiers=tiers)
+    return render(request, "start_screen.html", "start", "Before you start", tiers=tiers)
 
 
 @router.post("/start/screen")
@@ -89,7 +89,7 @@ def _baseline_not_yet(scope: Scope) -> Response | None:
 def baseline_page(request: Request, scope: RequestScope) -> Response:
     if redirect := _baseline_not_yet(scope):
         return redirect
-    return render(request, "start_baseline.html", "today", "Where you start", slots=range(SLOTS))
+    return render(request, "start_baseline.html", "start", "Where you start", slots=range(SLOTS))
 
 
 @router.post("/start/baseline")
@@ -112,7 +112,7 @@ def when_page(request: Request, scope: RequestScope) -> Response:
     if redirect := _not_yet(scope):
         return redirect
     profile = services.get_profile(scope)
-    return render(request, "start_when.html", "today", "When you train", profile=profile)
+    return render(request, "start_when.html", "start", "When you train", profile=profile)
 
 
 @router.post("/start/when")
