@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from supple.store.database import Store
 
 NO_PROFILE = (
-    "no profile yet: run `supple init` to create one (it asks a few safety questions first)"
+    "no profile yet: run `supple init`, or open the web app's first run at /start, to create "
+    "one (it asks a few safety questions first)"
 )
 
 Role = Literal["person", "client", "clinician", "admin", "operator"]
