@@ -263,19 +263,47 @@ def bare_app() -> Any:
     return Starlette(routes=[Route("/post", insert_async, methods=["POST"])])
 
 
+def _no_delay_protocol() -> Any:
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class NoDelayH11(H11Protocol):
+        """h11 with TCP_NODELAY set on every connection. asyncio sets it only when the socket
+        says ``proto == IPPROTO_TCP``; the socket a worker inherits from uvicorn's supervisor
+        says 0, so with ``--workers`` > 1 small responses wait for the client's delayed ACK
+        (~40 ms: uvicorn issue #3149)."""
+
+        def connection_made(self, transport: Any) -> None:
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().connection_made(transport)
+
+    return NoDelayH11
+
+
+NoDelayH11: Any = None
+if os.environ.get("BENCH_NODELAY") == "1":  # imported by a worker that uses it
+    NoDelayH11 = _no_delay_protocol()
+
+
 def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _spawn(factory: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+def _spawn(
+    factory: str, env: dict[str, str], nodelay: bool = False
+) -> tuple[subprocess.Popen[bytes], int]:
     port = _port()
     command = [
         sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
         "--port", str(port), "--workers", str(WORKERS), "--log-level", "error",
         "--no-access-log",
     ]  # fmt: skip
+    if nodelay:
+        command += ["--http", "bench.clinic_scale:NoDelayH11"]
+        env = {**env, "BENCH_NODELAY": "1"}
     process = subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)}
     )
@@ -293,7 +321,9 @@ def _spawn(factory: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], 
     raise SystemExit(f"{factory} did not start within 60 s")
 
 
-async def _load(port: int, path: str, headers: dict[str, str], seconds: float) -> dict[str, Any]:
+async def _load(
+    port: int, path: str, headers: dict[str, str], seconds: float, connections: int
+) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
@@ -329,7 +359,7 @@ async def _load(port: int, path: str, headers: dict[str, str], seconds: float) -
             writer.close()
 
     begun = time.perf_counter()
-    await asyncio.gather(*(connection(begun + seconds) for _ in range(CONNECTIONS)))
+    await asyncio.gather(*(connection(begun + seconds) for _ in range(connections)))
     elapsed = time.perf_counter() - begun
     latencies.sort()
     return {
@@ -340,14 +370,18 @@ async def _load(port: int, path: str, headers: dict[str, str], seconds: float) -
     }
 
 
-def load_client(port: int, path: str, headers_json: str, seconds: float) -> None:
-    print(json.dumps(asyncio.run(_load(port, path, json.loads(headers_json), seconds))))
+def load_client(port: int, path: str, headers_json: str, seconds: float, connections: int) -> None:
+    print(
+        json.dumps(asyncio.run(_load(port, path, json.loads(headers_json), seconds, connections)))
+    )
 
 
-def _measure(port: int, path: str, headers: dict[str, str]) -> dict[str, Any]:
+def _measure(
+    port: int, path: str, headers: dict[str, str], connections: int = CONNECTIONS
+) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-m", "bench.clinic_scale", "load", str(port), path,
-         json.dumps(headers), str(LOAD_SECONDS)],
+         json.dumps(headers), str(LOAD_SECONDS), str(connections)],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
         check=True, timeout=LOAD_SECONDS + 60,
     )  # fmt: skip
@@ -356,9 +390,8 @@ def _measure(port: int, path: str, headers: dict[str, str]) -> dict[str, Any]:
 
 
 def posts(url: str) -> bool:
-    """Event POSTs through the clinic app against the bare insert, 4 workers each."""
-    import httpx2 as httpx
-
+    """Event POSTs through the clinic app against the bare insert, 4 workers each: as uvicorn
+    runs them today, then with TCP_NODELAY set on every connection."""
     from supple.services import Scope, clinic_accounts
     from supple.store.database import open_store
 
@@ -373,13 +406,26 @@ def posts(url: str) -> bool:
         "SUPPLE_SECRET_KEY": uuid.uuid4().hex * 2,
         "BENCH_BARE_DSN": url.replace("postgresql+psycopg://", "postgresql://"),
     }
-    clinic, clinic_port = _spawn("bench.clinic_scale:clinic_app", env)
-    bare, bare_port = _spawn("bench.clinic_scale:bare_app", env)
+    tokens = [
+        clinic_accounts.create_token(
+            Scope.operator(store), email=f"client-{n:06d}@demo.example", label="bench"
+        )
+        for n in range(1, 41)
+    ]
+    store.dispose()
+    ok = _post_round(env, tokens, nodelay=False)  # the budget: the server as it runs today
+    _post_round(env, tokens, nodelay=True)  # what the fix would give, for the record
+    return ok
+
+
+def _post_round(env: dict[str, str], tokens: list[str], nodelay: bool) -> bool:
+    import httpx2 as httpx
+
+    clinic, clinic_port = _spawn("bench.clinic_scale:clinic_app", env, nodelay)
+    bare, bare_port = _spawn("bench.clinic_scale:bare_app", env, nodelay)
     try:
         session_path, headers = "", {}
-        for number in range(1, 200):  # a client whose gate lets a session start today
-            email = f"client-{number:06d}@demo.example"
-            token = clinic_accounts.create_token(Scope.operator(store), email=email, label="bench")
+        for token in tokens:  # a client whose gate lets a session start today
             headers = {"Authorization": f"Bearer {token}"}
             started = httpx.post(
                 f"http://127.0.0.1:{clinic_port}/api/v1/sessions", json={}, headers=headers
@@ -390,9 +436,11 @@ def posts(url: str) -> bool:
         if not session_path:
             print("  no client could start a session: the POST load was not run")
             return False
+        how = "with TCP_NODELAY set per connection" if nodelay else "as uvicorn runs them"
         print(
-            f"\nEvent POST, {WORKERS} uvicorn workers each, {CONNECTIONS} keep-alive connections, "
-            f"{LOAD_SECONDS:.0f} s a round, {ROUNDS} rounds interleaved (best round counts):"
+            f"\nEvent POST, {WORKERS} uvicorn workers each, {how}; {CONNECTIONS} keep-alive "
+            f"connections, {LOAD_SECONDS:.0f} s a round, {ROUNDS} rounds interleaved "
+            "(best round counts):"
         )
         best: dict[str, dict[str, Any]] = {}
         for _ in range(ROUNDS):
@@ -403,16 +451,19 @@ def posts(url: str) -> bool:
                 result = _measure(port, path, extra)
                 if name not in best or result["rate"] > best[name]["rate"]:
                     best[name] = result
+        one = {
+            "bare Starlette, one PG insert": _measure(bare_port, "/post", {}, 1),
+            "Supple clinic, player event": _measure(clinic_port, session_path, headers, 1),
+        }
         for name, r in best.items():
             print(
                 f"  {name:<32} {r['rate']:8.0f} req/s   p50 {r['p50']:6.1f} ms   "
-                f"p99 {r['p99']:6.1f} ms" + (f"   {r['errors']} errors" if r["errors"] else "")
+                f"p99 {r['p99']:6.1f} ms   (one connection: p50 {one[name]['p50']:5.1f} ms)"
+                + (f"   {r['errors']} errors" if r["errors"] else "")
             )
-        share = (
-            best["Supple clinic, player event"]["rate"]
-            / best["bare Starlette, one PG insert"]["rate"]
-        )
-        ok = share >= POST_BUDGET and not best["Supple clinic, player event"]["errors"]
+        supple = best["Supple clinic, player event"]
+        share = supple["rate"] / best["bare Starlette, one PG insert"]["rate"]
+        ok = share >= POST_BUDGET and not supple["errors"]
         verdict = "ok" if ok else "OVER"
         print(f"  Supple / bare = {share:.0%} (budget ≥ {POST_BUDGET:.0%})  {verdict}")
         return ok
@@ -420,7 +471,6 @@ def posts(url: str) -> bool:
         for process in (clinic, bare):
             process.terminate()
             process.wait(timeout=30)
-        store.dispose()
 
 
 # --- the whole run --------------------------------------------------------------------------
@@ -500,6 +550,8 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "load":
-        load_client(int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5]))
+        load_client(
+            int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5]), int(sys.argv[6])
+        )
     else:
         sys.exit(main())
