@@ -140,14 +140,14 @@ WINDOW = "a year before the program starts to two years from today"
 PROGRAM = "a day of the program: from its start to two years from today"
 # Where a date names a day of the program, so none before its start (core.schedule.locate).
 PROGRAM_DAYS = ("/api/v1/today", "/api/v1/week", "/api/v1/timeline")
+PROGRAM_SCHEMAS = ("NewSession", "ExerciseCheckin")  # a session, an exercise of a day's session
 
 
 def _bound_dates(node: Any, first: date, last: date, why: str) -> None:
-    """Every ``format: date`` under ``node`` gets the pattern of the days from first to last."""
+    """Every ``format: date`` under ``node`` not bounded yet gets the pattern of the days from
+    first to last (the narrower bounds are laid first)."""
     if isinstance(node, dict):
-        if node.get("format") == "date" and node.get("type") == "string":
-            node.pop("pattern", None)
-            node["description"] = node.get("description", "").split("; from ")[0]
+        if node.get("format") == "date" and node.get("type") == "string" and "pattern" not in node:
             _bound(node, first, last, why)
         for value in node.values():
             _bound_dates(value, first, last, why)
@@ -159,16 +159,17 @@ def _bound_dates(node: Any, first: date, last: date, why: str) -> None:
 def document_for(app: FastAPI, scope: Scope) -> dict[str, Any]:
     """The document with the dates the person's routes take today."""
     found = copy.deepcopy(document(app))
-    _bound_dates(found, *services.window(scope), WINDOW)
+    schemas = found["components"]["schemas"]
+    if scope.subject is not None and services.find_profile(scope) is not None:
+        first, last = services.clearance_span(scope)
+        clearance = schemas["Clearance"]["properties"]["cleared_on"]
+        _bound(clearance, first, last, "not before the answers it clears, not after today")
     program = services.program_window(scope)
     for path in PROGRAM_DAYS:
         _bound_dates(found["paths"][path], *program, PROGRAM)
-    _bound_dates(found["components"]["schemas"]["NewSession"], *program, PROGRAM)
-    clearance = found["components"]["schemas"]["Clearance"]["properties"]["cleared_on"]
-    if scope.subject is not None and services.find_profile(scope) is not None:
-        first, last = services.clearance_span(scope)
-        clearance["description"] = "the day a clinician said exercise is safe"
-        _bound(clearance, first, last, "not before the answers it clears, not after today")
+    for name in PROGRAM_SCHEMAS:
+        _bound_dates(schemas[name], *program, PROGRAM)
+    _bound_dates(found, *services.window(scope), WINDOW)
     return found
 
 
