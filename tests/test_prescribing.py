@@ -145,6 +145,7 @@ def test_a_later_adjustment_ends_the_earlier_one(clinic: Clinic) -> None:
     [
         (DoseChange("wall-sit", TODAY, "x", reps=3), "exercise", "not in this client's plan"),
         (DoseChange("bird-dog", date(2026, 12, 1), "x", reps=8), "from_date", "in the past"),
+        (DoseChange("bird-dog", date(2036, 12, 1), "x", reps=8), "from_date", "the first day"),
         (DoseChange("bird-dog", TODAY, "   ", reps=8), "reason", "the reason is empty"),
         (DoseChange("bird-dog", TODAY, "x", sets=0), "sets", "from 1 to 20, got 0"),
         (DoseChange("bird-dog", TODAY, "x", reps=201), "reps", "from 1 to 200"),
@@ -385,8 +386,9 @@ def test_a_red_flag_is_cleared_by_the_clinician_who_saw_the_client(clinic: Clini
 
 def test_a_clearance_date_in_the_future_is_refused(clinic: Clinic) -> None:
     services.record_screen(clinic.own(), {q.id: True for q in QUESTIONS})
-    with pytest.raises(Exception, match="in the future"):
+    with pytest.raises(FieldError, match="in the future") as caught:
         care_team.clear_red_flag(clinic.staff(), date(2026, 12, 3))
+    assert caught.value.field == "seen_on"
 
 
 def test_private_notes_are_for_staff_only(clinic: Clinic) -> None:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from supple.core.access import Action
+from supple.core.errors import FieldError, InputError
 from supple.services.care_access import authorize, display_name
 from supple.services.history import as_adjustment
 from supple.services.profile import get_profile, program_for
@@ -32,7 +33,12 @@ def clear_red_flag(scope: Scope, seen_on: date) -> str:
     sessions are offered again (the date rules of ``core.clearance`` apply). Returns the
     clinician's name, as the clearance carries it."""
     user = authorize(scope, Action.CLEAR_RED_FLAG)
-    record_clearance(scope, seen_on)
+    try:
+        record_clearance(scope, seen_on)
+    except FieldError:
+        raise
+    except InputError as exc:  # the date rules of core.clearance and the window of dates
+        raise FieldError("seen_on", str(exc)) from None
     return display_name(user)
 
 

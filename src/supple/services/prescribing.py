@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from supple import planfile
 from supple.core import limits
 from supple.core.access import Action
-from supple.core.errors import FieldError, NotFound
+from supple.core.errors import FieldError, InputError, NotFound
 from supple.core.plan import Program
 from supple.core.prescribed import REASON_MAX, Adjustment, bound_problem, misfit
 from supple.services.care_access import authorize
@@ -149,7 +149,10 @@ def adjust_dose(scope: Scope, change: DoseChange) -> Adjustment:
             f"the first day {change.from_date.isoformat()} is in the past (today is "
             f"{now_day.isoformat()} for the client); the days already lived keep their doses",
         )
-    window_check(scope, profile, change.from_date, "the first day")
+    try:
+        window_check(scope, profile, change.from_date, "the first day")
+    except InputError as exc:
+        raise FieldError("from_date", str(exc)) from None
     name = user.name or user.email
     adjustment = Adjustment(
         change.exercise_id,
