@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from supple import services
 from supple.core.errors import InputError, PlanError
@@ -22,9 +22,20 @@ router = APIRouter(prefix="/plan", tags=["plan"])
 # the character or the part at fault); the schema states the same rule. At most 63 characters,
 # so that even written in four-byte characters it stays within UPLOAD_NAME_BYTES.
 NAME_CHARS = UPLOAD_NAME_BYTES // 4
+
+
+def _name_length(name: str) -> str:
+    if len(name) > NAME_CHARS:
+        raise ValueError(
+            f"the plan's file name is {len(name)} characters long; the API takes at most "
+            f"{NAME_CHARS} characters"
+        )
+    return name
+
+
 FileName = Annotated[
     str,
-    Field(min_length=1, max_length=NAME_CHARS),
+    AfterValidator(_name_length),
     WithJsonSchema(
         {
             "type": "string",
