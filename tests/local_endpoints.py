@@ -1,6 +1,7 @@
-"""Real local parts for the tests that reach people: an SMTP server (aiosmtpd) and an HTTP
-endpoint on loopback, and a browser's push subscription whose key the test holds, so that a
-Web Push delivery is decrypted and read. Nothing leaves the machine (ports 8900-8919)."""
+"""Real local parts for the tests that reach people: an SMTP server (aiosmtpd, port 8900) and
+an HTTP endpoint on loopback (on a port the system picks), and a browser's push subscription
+whose key the test holds, so that a Web Push delivery is decrypted and read. Nothing leaves
+the machine."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 SMTP_PORT = 8900
-HTTP_PORT = 8901
 
 
 class _Inbox:
@@ -76,7 +76,9 @@ class Endpoint:
 
 
 @contextmanager
-def http_endpoint(port: int = HTTP_PORT) -> Iterator[Endpoint]:
+def http_endpoint(port: int = 0) -> Iterator[Endpoint]:
+    """An HTTP endpoint on loopback, on a free port the system picks unless one is given (two
+    test runs on one machine then never meet on a port)."""
     endpoint = Endpoint(port)
 
     class Handler(BaseHTTPRequestHandler):
@@ -96,6 +98,7 @@ def http_endpoint(port: int = HTTP_PORT) -> Iterator[Endpoint]:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    endpoint.port = server.server_address[1]
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

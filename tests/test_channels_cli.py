@@ -53,8 +53,8 @@ def test_push_keys_prints_the_key_init_made(operator: Operator) -> None:
 
 
 def test_an_operator_adds_lists_tests_and_removes_channels(operator: Operator) -> None:
-    secret = "json://127.0.0.1:8901/hook/secret-token-wxyz"
     with http_endpoint() as endpoint:
+        secret = endpoint.apprise("/hook/secret-token-wxyz")
         browser = Browser.subscribe(endpoint.url("/push/1"))
         assert (
             operator(
