@@ -199,6 +199,7 @@ def _serve_clinic(
     app = create_app(settings)  # migrates the database and makes the key file, once
     store = app.state.store
     if not clinic_accounts.holds_clinic(store):
+        store.dispose()  # the pool's connections closed now, not whenever the collector runs
         fail(
             "this database holds no clinic yet: create it first with "
             "`supple clinic init --name NAME --admin-email EMAIL`"
