@@ -25,6 +25,10 @@ NAME_CHARS = UPLOAD_NAME_BYTES // 4
 
 
 def _name_length(name: str) -> str:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") would be echoed into every answer
+        raise ValueError("the plan's file name is not Unicode text") from None
     if len(name) > NAME_CHARS:
         raise ValueError(
             f"the plan's file name is {len(name)} characters long; the API takes at most "
