@@ -21,7 +21,7 @@ from supple.core.errors import FieldError, InputError, PlanError
 from supple.services import Scope, care_notes, care_team, prescribing, templates
 from supple.web import care_forms
 from supple.web.care_forms import form_fields, problem_of, whole
-from supple.web.clinic_scope import CurrentUser, for_client
+from supple.web.clinic_scope import CurrentUser, for_client, offered
 from supple.web.deps import RequestScope
 from supple.web.pages import render
 
@@ -65,6 +65,7 @@ def _prescribe_page(
         f"Prescribe · {care_team.client_name(scope)}",
         me=me,
         client_id=scope.require_subject(),
+        can=offered(request, scope.require_subject()),
         client=care_team.client_name(scope),
         program=program,
         custom=profile.plan_yaml is not None,
@@ -164,6 +165,7 @@ def _safety_page(
         f"Safety · {care_team.client_name(scope)}",
         me=me,
         client_id=scope.require_subject(),
+        can=offered(request, scope.require_subject()),
         client=care_team.client_name(scope),
         block=services.session_gate(scope, on),
         clearances=[c for c in view.changes if c.kind == "clearance"],
@@ -214,6 +216,7 @@ def _notes_page(
         f"Notes · {care_team.client_name(scope)}",
         me=me,
         client_id=scope.require_subject(),
+        can=offered(request, scope.require_subject()),
         client=care_team.client_name(scope),
         notes=care_notes.list_notes(scope),
         problem=problem,

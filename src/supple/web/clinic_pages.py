@@ -18,7 +18,7 @@ from supple.core.access import Action
 from supple.core.errors import InputError
 from supple.exports.links import Links
 from supple.services import Scope, caseload
-from supple.web.clinic_scope import Caseload, ClientRecord, CurrentUser, for_client
+from supple.web.clinic_scope import Caseload, ClientRecord, CurrentUser, for_client, offered
 from supple.web.exports import report_response
 from supple.web.pages import render
 
@@ -138,7 +138,12 @@ def client_page(request: Request, scope: ClientRecord, me: CurrentUser) -> Respo
         return RedirectResponse("/", status_code=303)
     client_id = scope.require_subject()
     row = caseload.client_row(scope, client_id)
-    context: dict[str, Any] = {"row": row, "labels": LABELS, "since_words": since_words}
+    context: dict[str, Any] = {
+        "row": row,
+        "labels": LABELS,
+        "since_words": since_words,
+        "can": offered(request, client_id),
+    }
     if row.started is not None:
         on = services.today(scope)
         progress = services.progress(scope, on)

@@ -81,6 +81,14 @@ def practice_scope(request: Request, action: Action) -> Scope:
     return scope
 
 
+def offered(request: Request, client_id: int) -> frozenset[str]:
+    """The actions on client ``client_id`` the signed-in user may take, by name, for a page to
+    show only the links and buttons that lead somewhere (``"prescribe" in can``)."""
+    signed = signed_in(request)
+    allowed = clinic_access.allowed_on_client(_roots(request).store, signed.actor, client_id)
+    return frozenset(a.value for a in allowed)
+
+
 def log_access(request: Request, signed: SignedIn, action: Action, client_id: int | None) -> None:
     """Append one entry now: who, when, what (method and route), for whom, from where."""
     roots = _roots(request)
