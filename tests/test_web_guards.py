@@ -371,3 +371,16 @@ def test_json_nested_too_deep_is_a_clear_4xx(client: TestClient, path: str) -> N
     (problem,) = answer.json()["detail"]
     assert problem["field"] == "body"
     assert "nested too deep" in problem["reason"] or "recursion limit" in problem["reason"]
+
+
+@pytest.mark.parametrize(
+    "form", [{}, {"bundled": ""}, {"text": ""}, {"bundled": "", "text": ""}], ids=repr
+)
+def test_using_a_plan_with_neither_the_bundled_one_nor_a_text_says_so_and_changes_nothing(
+    app: Any, client: TestClient, form: dict[str, str]
+) -> None:
+    before = snapshot(app)
+    answer = client.post("/plan/use", data=form)
+    assert answer.status_code == 422
+    assert "choose the bundled program or give a plan file" in answer.text
+    assert snapshot(app) == before

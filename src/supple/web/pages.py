@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from supple import services
 from supple.core import limits, pain, player
-from supple.core.errors import NotFound, PlanError, SuppleError
+from supple.core.errors import FieldError, NotFound, PlanError, SuppleError
 from supple.core.fit import stored_line
 from supple.core.wording import duration
 from supple.figures import svg_for
@@ -216,6 +216,8 @@ def plan_use(
         services.use_bundled_plan(scope)
     elif text:
         services.use_plan_text(scope, text, _client_file_name(filename))
+    else:  # a hand-made form: say so rather than pretend the plan changed
+        raise FieldError("text", "choose the bundled program or give a plan file's text")
     return RedirectResponse("/plan", status_code=303)
 
 
