@@ -20,6 +20,7 @@ Modules import one way only, each from those above it::
     caseload       a clinician's clients, the needs-attention queue, acknowledging an item
     clinic_accounts  the operator's clinic: the practice, users, disabling, API tokens
     signin         signing in and out, second factors, invites, who a cookie or token is
+    record_visits  who looked at a client's record, in words the client reads
 
 The last six are imported by name (``from supple.services import sessions``) and not loaded
 here, so a terminal command that needs none of them never pays for them (the last two pull in

@@ -243,7 +243,7 @@ def caseload_json(rows: Sequence[Row]) -> dict[str, Any]:
 VISITS = 50  # the newest access-log entries a client's page shows
 
 
-def access_entries(scope: Scope) -> list[access_log.Entry]:
+def access_entries(scope: Scope, limit: int = VISITS) -> list[access_log.Entry]:
     """Who read or changed the subject's record lately, newest first, for staff who may read
     that log (``core.access``: the client's clinicians, and admins); NotFound otherwise."""
     client_id = scope.require_subject()
@@ -251,4 +251,4 @@ def access_entries(scope: Scope) -> list[access_log.Entry]:
     facts = accounts.client_facts(scope.store, client_id)
     if actor is None or not access.decide(actor, access.Action.READ_ACCESS_LOG, facts):
         raise NotFound(NOT_THERE)
-    return access_log.entries(scope.store, person_id=client_id, limit=VISITS)
+    return access_log.entries(scope.store, person_id=client_id, limit=limit)

@@ -28,6 +28,8 @@ class Entry:
     person_id: int | None
     what: str
     address: str | None
+    actor_name: str | None = None
+    actor_role: str | None = None  # "client", "clinician", "admin"; None: the operator
 
 
 def append(
@@ -56,7 +58,7 @@ def append(
 def entries(store: Store, *, person_id: int | None = None, limit: int = 200) -> list[Entry]:
     """The newest entries first: about one client when ``person_id`` is given, else all."""
     query = (
-        sa.select(access_log, users.c.email)
+        sa.select(access_log, users.c.email, users.c.name, users.c.role)
         .outerjoin(users, users.c.id == access_log.c.actor_user_id)
         .order_by(access_log.c.at.desc(), access_log.c.id.desc())
         .limit(limit)
@@ -73,6 +75,8 @@ def entries(store: Store, *, person_id: int | None = None, limit: int = 200) -> 
                 person_id=row.person_id,
                 what=row.what,
                 address=row.address,
+                actor_name=row.name,
+                actor_role=row.role,
             )
             for row in conn.execute(query)
         ]

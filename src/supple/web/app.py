@@ -258,7 +258,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             signin_pages,
             template_pages,
         )
-        from supple.web.api import care, clients
+        from supple.web.api import care, client_record, clients
 
         app.include_router(signin_pages.router)
         app.include_router(notify_pages.router)
@@ -268,6 +268,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(clients.router, prefix="/api/v1")
         app.include_router(care.router, prefix="/api/v1")
         app.include_router(care.own, prefix="/api/v1")
+        app.include_router(client_record.router, prefix="/api/v1")
+        app.include_router(client_record.own, prefix="/api/v1")
         templates.env.globals["clinic"] = True
         templates.env.filters["device"] = signin_pages.device_name
     app.include_router(openapi.router)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from supple.web.api import days, exercises, plan, sessions, token, wellbeing
+    from supple.web.api import days, exercises, plan, report, sessions, token, wellbeing
 
     # Routes are matched in order: the player's events and today come first (asked for most).
     return [
@@ -19,5 +19,6 @@ def routers() -> list[APIRouter]:
         wellbeing.checkins,
         wellbeing.progress,
         wellbeing.screen,
+        report.router,
         token.router,
     ]

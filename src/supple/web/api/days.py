@@ -13,6 +13,7 @@ from supple.jsonview import day_json, timeline_json
 from supple.services import Scope
 from supple.services.freshness import freshness_stamp
 from supple.web import response_cache
+from supple.web.api.record_models import Day, Week, ok
 from supple.web.deps import DateQuery, RequestScope, pinned_scope, resolve_date
 
 today = APIRouter(prefix="/today", tags=["today"])
@@ -20,7 +21,7 @@ week = APIRouter(prefix="/week", tags=["week"])
 timeline = APIRouter(prefix="/timeline", tags=["timeline"])
 
 
-@today.get("", response_model=dict[str, Any])
+@today.get("", response_model=None, responses=ok(Day))
 def get_today(request: Request, on: DateQuery = None) -> Response:
     """The day's session with each dose (adapted, with its reason), its time and a tip.
 
@@ -33,7 +34,7 @@ def get_today(request: Request, on: DateQuery = None) -> Response:
     with pinned_scope(request) as scope:
         stamp = freshness_stamp(scope)
         if stamp is None:  # no profile yet: the services say so, as a 404
-            return JSONResponse(_today(scope, resolve_date(scope, on)))
+            return JSONResponse(today_body(scope, on))
         today = services.today(scope, stamp.timezone)
         when = today if on is None else services.in_window(scope, on)
         cache = response_cache.for_app(request.app.state, "today_cache")
@@ -49,6 +50,12 @@ def get_today(request: Request, on: DateQuery = None) -> Response:
     return Response(body, media_type="application/json")
 
 
+def today_body(scope: Scope, on: date | None) -> dict[str, Any]:
+    """The answer of ``GET /today`` for the scope's subject: the client's own route and their
+    clinician's ``/clients/{client_id}/today`` both."""
+    return _today(scope, resolve_date(scope, on))
+
+
 def _today(scope: Scope, when: date) -> dict[str, Any]:
     body = day_json(services.day(scope, when))
     block = services.session_gate(scope, when)
@@ -56,8 +63,13 @@ def _today(scope: Scope, when: date) -> dict[str, Any]:
     return body
 
 
-@week.get("")
+@week.get("", response_model=None, responses=ok(Week))
 def get_week(request: Request, scope: RequestScope, on: DateQuery = None) -> dict[str, Any]:
+    return week_body(scope, on)
+
+
+def week_body(scope: Scope, on: date | None) -> dict[str, Any]:
+    """The seven days of the week holding ``on`` (default today), as the client sees them."""
     days = services.week(scope, resolve_date(scope, on))
     return {"week": days[0].slot.week, "days": [day_json(d) for d in days]}
 

@@ -15,7 +15,8 @@ from supple.core import pain
 from supple.core.fit import MAX_BUDGET, MIN_BUDGET, Choices
 from supple.core.player import RecordedKind
 from supple.core.timeline import to_json
-from supple.services import sessions
+from supple.services import Scope, sessions
+from supple.web.api.record_models import SessionOut, SessionSummary, ok
 from supple.web.deps import RequestScope, request_scope, resolve_date
 from supple.web.json_types import (
     WHOLE_NUMBER,
@@ -160,13 +161,13 @@ async def post_event(request: Request) -> Response:
     )
 
 
-@router.get("")
+@router.get("", response_model=None, responses=ok(list[SessionSummary]))
 def list_sessions(scope: RequestScope) -> list[dict[str, Any]]:
     """Every session with its counts, oldest first (``supple history --json``)."""
     return sessions.history(scope)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=None, responses=ok(SessionOut, 201))
 def start_session(request: Request, scope: RequestScope, body: NewSession) -> dict[str, Any]:
     """Open the day's session, or hand back the unfinished one so the player resumes it.
     ``minutes`` and ``without`` fit a new session to the person's time and props
@@ -179,8 +180,14 @@ def start_session(request: Request, scope: RequestScope, body: NewSession) -> di
     return session_json(found)
 
 
-@router.get("/{session_id}")
+@router.get("/{session_id}", response_model=None, responses=ok(SessionOut))
 def get_session(scope: RequestScope, session_id: str) -> dict[str, Any]:
+    return one_session(scope, session_id)
+
+
+def one_session(scope: Scope, session_id: str) -> dict[str, Any]:
+    """One session of the scope's subject with its timeline and progress; another person's
+    session is "no session", exactly like one that never existed."""
     return session_json(sessions.load(scope, session_id))
 
 

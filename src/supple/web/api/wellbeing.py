@@ -14,6 +14,7 @@ from supple import services
 from supple.core import pain, safety
 from supple.core.errors import InputError
 from supple.services import Scope
+from supple.web.api.record_models import Checkin, Progress, ok
 from supple.web.deps import RequestScope, resolve_date
 from supple.web.json_types import WHOLE_NUMBER, JsonBool, JsonDate, StoredText
 
@@ -92,11 +93,17 @@ def _row_json(row: Any) -> dict[str, Any]:
     }
 
 
-@checkins.get("")
-def list_checkins(
-    scope: RequestScope, kind: Literal["morning", "session", "exercise", "week"] | None = None
-) -> list[dict[str, Any]]:
+CheckinKind = Literal["morning", "session", "exercise", "week"]
+
+
+@checkins.get("", response_model=None, responses=ok(list[Checkin]))
+def list_checkins(scope: RequestScope, kind: CheckinKind | None = None) -> list[dict[str, Any]]:
     """Every check-in, oldest first (optionally of one kind)."""
+    return checkins_body(scope, kind)
+
+
+def checkins_body(scope: Scope, kind: CheckinKind | None) -> list[dict[str, Any]]:
+    """The subject's check-ins, oldest first: the client's own list and their clinician's."""
     return [_row_json(r) for r in services.list_checkins(scope, kind=kind)]
 
 
@@ -134,12 +141,16 @@ def add_checkin(request: Request, scope: RequestScope, body: NewCheckin) -> dict
     return result
 
 
-@progress.get("")
+@progress.get("", response_model=None, responses=ok(Progress))
 def get_progress(request: Request, scope: RequestScope) -> dict[str, Any]:
     """Adherence, pain and stiffness trends, and the PSFS against its baseline (``supple
     progress --json``)."""
-    on = services.today(scope)
-    return services.progress_json(services.progress(scope, on))
+    return progress_body(scope)
+
+
+def progress_body(scope: Scope) -> dict[str, Any]:
+    """The subject's progress up to today: the client's own and their clinician's view."""
+    return services.progress_json(services.progress(scope, services.today(scope)))
 
 
 @screen.get("")
