@@ -59,8 +59,8 @@ class Tip(_Open):
 
 class Gate(_Open):
     reason: str
-    remedy: str
-    urgent: bool
+    remedy: str = Field(description="what lifts the block: rest, answers, a clearance …")
+    answered_again: str | None = Field(None, description="newer answers that left it in place")
 
 
 class Day(_Open):
