@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
@@ -31,6 +32,10 @@ MAX_SUBSCRIPTION = 4000
 VAPID_PUBLIC = "vapid_public"
 VAPID_PRIVATE = "vapid_private"  # sealed PEM
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_ENDPOINT = 2000  # characters of a push service's URL (theirs run to a few hundred)
+P256DH_BYTES = 65  # an uncompressed P-256 point: 0x04, then x and y (RFC 8291)
+AUTH_BYTES = 16  # the browser's authentication secret (RFC 8291)
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 
 
 @dataclass(frozen=True)
@@ -104,13 +109,23 @@ def check_apprise_url(url: str) -> str:
     return text
 
 
-def _b64url(value: Any, what: str) -> str:
+def _b64url(value: Any, what: str, size: int) -> str:
+    """A key of the subscription, base64url (padding optional) of exactly ``size`` bytes: a
+    key of another length could never encrypt a message the browser reads."""
     if not isinstance(value, str) or not value:
         raise InputError(f"the push subscription has no {what}")
+    if len(value) > 2 * size:
+        raise InputError(f"the push subscription's {what} is too long for a key of {size} bytes")
+    if not _BASE64URL.fullmatch(value):
+        raise InputError(f"the push subscription's {what} is not base64url")
     try:
-        base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        raw = base64.urlsafe_b64decode(value.rstrip("=") + "=" * (-len(value.rstrip("=")) % 4))
     except (binascii.Error, ValueError):
         raise InputError(f"the push subscription's {what} is not base64url") from None
+    if len(raw) != size:
+        raise InputError(
+            f"the push subscription's {what} has {len(raw)} bytes; a browser's has {size}"
+        )
     return value
 
 
@@ -130,17 +145,26 @@ def check_subscription(text: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("keys"), dict):
         raise InputError('the push subscription needs "endpoint" and "keys": {"p256dh", "auth"}')
     endpoint = data.get("endpoint")
-    parts = urlsplit(endpoint) if isinstance(endpoint, str) else None
-    if parts is None or not parts.hostname:
+    if isinstance(endpoint, str) and len(endpoint) > MAX_ENDPOINT:
+        raise InputError(
+            f"the push subscription's endpoint has {len(endpoint)} characters; "
+            f"at most {MAX_ENDPOINT} fit"
+        )
+    try:
+        parts = urlsplit(endpoint) if isinstance(endpoint, str) else None
+        hostname = parts.hostname if parts else None
+    except ValueError:  # a malformed address: an unclosed [ of IPv6, a bad port
+        parts = hostname = None
+    if parts is None or not hostname:
         raise InputError("the push subscription's endpoint is not a web address")
-    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK):
+    if parts.scheme != "https" and not (parts.scheme == "http" and hostname in LOOPBACK):
         raise InputError("the push subscription's endpoint must be https://")
     keys = data["keys"]
     return {
         "endpoint": endpoint,
         "keys": {
-            "p256dh": _b64url(keys.get("p256dh"), "p256dh key"),
-            "auth": _b64url(keys.get("auth"), "auth key"),
+            "p256dh": _b64url(keys.get("p256dh"), "p256dh key", P256DH_BYTES),
+            "auth": _b64url(keys.get("auth"), "auth key", AUTH_BYTES),
         },
     }
 
@@ -266,6 +290,13 @@ def ensure_push_keys(scope: Scope, sealer: Sealer) -> str:
         assert stored is not None
         return stored
     return public
+
+
+def push_public_key(scope: Scope) -> str | None:
+    """The practice's VAPID public key for a page to subscribe with, or None when the operator
+    has not made the keys yet (``supple clinic init`` or ``push-keys``). Reading never makes
+    them: a page view is no moment to create the practice's keys."""
+    return practice_keys.get(scope.store, VAPID_PUBLIC)
 
 
 def push_private_key(scope: Scope, sealer: Sealer) -> str | None:

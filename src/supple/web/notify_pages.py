@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from supple.core.errors import InputError, NotFound
 from supple.services import Actor, Scope, notify_channels
@@ -46,6 +47,7 @@ def _page(request: Request, status: int = 200, **context: Any) -> Response:
         "user": user,
         "channels": notify_channels.list_channels(scope),
         "chosen": notify_channels.choices(scope),
+        "push_key": notify_channels.push_public_key(scope),
         "done": DONE.get(request.query_params.get("done") or ""),
         "error": None,
         "field": None,
@@ -96,6 +98,30 @@ def add_apprise(request: Request, url: Annotated[str, Form(max_length=MAX_FIELD)
     except InputError as exc:
         return _refused(request, exc, "url")
     return _back("added")
+
+
+@router.post("/account/notifications/push")
+async def add_push(request: Request) -> Response:
+    """This device's push subscription, as the page's script posts it (JSON: ``endpoint`` and
+    ``keys`` ``p256dh`` and ``auth``, with the anti-forgery token in its header). 201 with how
+    the channel is listed; 422 with the reason when the service refuses it."""
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return JSONResponse({"detail": "the push subscription is not UTF-8 text"}, 422)
+    scope = _scope(request)
+    try:
+        added = await run_in_threadpool(
+            notify_channels.add_channel,
+            scope,
+            channel_sealer(request),
+            kind="webpush",
+            target=text,
+        )
+    except InputError as exc:
+        return JSONResponse({"detail": str(exc)}, 422)
+    return JSONResponse({"id": added.id, "shown": added.shown}, 201)
 
 
 @router.post("/account/notifications/remove")

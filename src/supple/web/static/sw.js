@@ -44,3 +44,36 @@ self.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   event.respondWith(url.pathname.startsWith("/static/") ? cacheFirst(event.request) : networkFirst(event.request));
 });
+
+// A push from the practice (jobs/senders.py sends {"title", "body", "url"}): show it; a tap
+// opens its page, in a window of the app already open when there is one.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (err) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const url = new URL(data.url || "/", self.location.origin);
+  const link = url.origin === self.location.origin ? url.href : self.location.origin + "/";
+  event.waitUntil(self.registration.showNotification(data.title || "Supple", {
+    body: data.body || "",
+    icon: "/static/icon.svg",
+    tag: data.tag || undefined,
+    data: { url: link },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || "/";
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const open = windows.find((w) => new URL(w.url).origin === self.location.origin && "navigate" in w);
+    if (open) {
+      await open.focus();
+      return open.navigate(url);
+    }
+    return self.clients.openWindow(url);
+  })());
+});
