@@ -147,3 +147,14 @@ def test_a_push_channel_is_removed_like_any_other(world: ClinicWorld) -> None:
     removed = client.post("/account/notifications/remove", data={"channel_id": added.json()["id"]})
     assert removed.status_code == 303
     assert all(c.id != added.json()["id"] for c in _channels(w, w.a1))
+
+
+def test_the_same_device_subscribing_twice_is_one_channel(world: ClinicWorld) -> None:
+    w = world
+    client = w.browser(w.b1)
+    before = len(_channels(w, w.b1))
+    first = client.post(URL, json=_sub("https://push.example/send/twice"))
+    again = client.post(URL, json=_sub("https://push.example/send/twice"))
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert len(_channels(w, w.b1)) == before + 1

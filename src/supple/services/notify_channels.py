@@ -189,6 +189,12 @@ def add_channel(
         shown, sealed = shown_secret(url), sealer.seal(url)
     elif kind == "webpush":
         sub = check_subscription(target or "")
+        for known in channels.of_user(scope.store, user.id):  # the same device, pressed twice
+            if (
+                known.kind == "webpush"
+                and json.loads(sealer.open(known.target))["endpoint"] == (sub["endpoint"])
+            ):
+                return _view(known)
         host = urlsplit(sub["endpoint"]).hostname or ""
         shown = f"push via {host} …{sub['keys']['auth'][-4:]}"
         sealed = sealer.seal(json.dumps(sub))
