@@ -76,3 +76,16 @@ def test_an_admin_assigned_to_the_client_is_offered_everything(
     assert _shown(page, w.a1.client_id) == set(LINKS)
     assert MARK_SEEN.search(page)
     assert NOTE_FORM.search(w.browser(w.admin).get(f"/clinic/clients/{w.a1.client_id}/notes").text)
+
+
+@pytest.mark.parametrize(("viewer", "offered"), [("admin", False), ("clin_a", True)])
+def test_the_dashboard_offers_mark_seen_only_where_the_viewer_may_acknowledge(
+    clinic_world: ClinicWorld, viewer: str, offered: bool
+) -> None:
+    w = clinic_world
+    _red_flag(w)
+    page = w.browser(getattr(w, viewer)).get("/clinic")
+    assert page.status_code == 200
+    assert f'href="/clinic/clients/{w.a1.client_id}"' in page.text  # the item is in the queue
+    button = f'action="/clinic/clients/{w.a1.client_id}/acknowledge"'
+    assert (button in page.text) is offered

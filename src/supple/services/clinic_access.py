@@ -7,17 +7,19 @@ rule and touches no table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from supple.core import access
 from supple.services.scope import Actor, Clock, Scope
 from supple.store import access_log
-from supple.store.accounts import client_facts
+from supple.store.accounts import client_facts, clients_facts
 from supple.store.database import Store
 
 __all__ = [
     "Store",
     "allowed_on_client",
+    "allowed_on_clients",
     "client_scope",
     "practice_scope",
     "record",
@@ -48,6 +50,18 @@ def allowed_on_client(
     template. One query for the facts, whatever the number of actions."""
     facts = client_facts(store, client_id)
     return frozenset(a for a in access.CLIENT_ACTIONS if access.decide(actor, a, facts))
+
+
+def allowed_on_clients(
+    store: Store, actor: access.Actor, client_ids: Iterable[int]
+) -> dict[int, frozenset[access.Action]]:
+    """``allowed_on_client`` for each of many clients (a list page), in one query."""
+    ids = set(client_ids)
+    facts = clients_facts(store, ids)
+    return {
+        cid: frozenset(a for a in access.CLIENT_ACTIONS if access.decide(actor, a, facts.get(cid)))
+        for cid in ids
+    }
 
 
 def practice_scope(

@@ -9,6 +9,7 @@ two workers given the same code at the same moment cannot both accept it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
@@ -249,6 +250,27 @@ def client_facts(store: Store, client_id: int) -> ClientFacts | None:
         client_id=client_id,
         clinician_ids=frozenset(r.clinician_id for r in rows if r.clinician_id is not None),
     )
+
+
+def clients_facts(store: Store, client_ids: Iterable[int]) -> dict[int, ClientFacts]:
+    """``client_facts`` of many clients in one statement (a page listing several); an id with
+    no client user is left out."""
+    ids = sorted(set(client_ids))
+    if not ids:
+        return {}
+    query = (
+        sa.select(users.c.person_id, client_clinicians.c.clinician_id)
+        .select_from(users)
+        .outerjoin(client_clinicians, client_clinicians.c.person_id == users.c.person_id)
+        .where(users.c.person_id.in_(ids), users.c.role == Role.CLIENT.value)
+    )
+    found: dict[int, set[int]] = {}
+    with store.read() as conn:
+        for row in conn.execute(query):
+            staff = found.setdefault(row.person_id, set())
+            if row.clinician_id is not None:
+                staff.add(row.clinician_id)
+    return {pid: ClientFacts(pid, frozenset(staff)) for pid, staff in found.items()}
 
 
 def caseload(store: Store, clinician_id: int) -> list[int]:

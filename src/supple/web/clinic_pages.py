@@ -18,7 +18,14 @@ from supple.core.access import Action
 from supple.core.errors import InputError
 from supple.exports.links import Links
 from supple.services import Scope, caseload
-from supple.web.clinic_scope import Caseload, ClientRecord, CurrentUser, for_client, offered
+from supple.web.clinic_scope import (
+    Caseload,
+    ClientRecord,
+    CurrentUser,
+    for_client,
+    offered,
+    offered_on,
+)
 from supple.web.exports import report_response
 from supple.web.pages import render
 
@@ -85,6 +92,7 @@ def _dashboard(
     request: Request, scope: Scope, me: Any, problem: str | None = None, status: int = 200
 ) -> Response:
     rows = caseload.caseload(scope)
+    queue = caseload.queue(rows)
     response = render(
         request,
         "clinic.html",
@@ -92,7 +100,8 @@ def _dashboard(
         "Caseload",
         me=me,
         rows=rows,
-        queue=caseload.queue(rows),
+        queue=queue,
+        can_by_client=offered_on(request, {row.client_id for row, _ in queue}),
         labels=LABELS,
         since_words=since_words,
         said=attention.said,
