@@ -39,6 +39,7 @@ from supple.services import Scope, clinic_accounts, init_profile, record_screen,
 from supple.services.scope import Actor
 from supple.store import accounts, api_tokens, second_factors
 from supple.store.database import Store
+from supple.store.row_security import SYSTEM
 from supple.web import WebSettings, create_app
 from supple.web.csrf import HEADER
 
@@ -178,7 +179,9 @@ def _member(
         member.totp_secret, member.last_step = secret, step
     else:
         assert added.user.person_id is not None
-        scope = Scope(store, Actor("client", added.user.id), added.user.person_id, clock)
+        scope = Scope(
+            store, Actor("client", added.user.id, added.user.person_id), added.user.person_id, clock
+        )
         init_profile(
             scope,
             start_date=date(2026, 11, 2),
@@ -197,7 +200,8 @@ def build_world(url: str, **settings: Any) -> ClinicWorld:
         WebSettings(database_url=url, clinic=True, secret_key=SECRET_KEY, base_url=BASE, **settings)
     )
     app.state.roots.clock = clock
-    store: Store = app.state.store
+    # The test acts as the system (like the operator's CLI) to build and inspect its world.
+    store: Store = app.state.store.acting(SYSTEM)
     clinic_accounts.init_clinic(
         Scope.operator(store, clock),
         name="Riverside Physio",
@@ -227,7 +231,24 @@ def postgres_url() -> Iterator[str]:
 
 def _world(**settings: Any) -> Iterator[ClinicWorld]:
     for url in postgres_url():
+        if os.environ.get("SUPPLE_TEST_APP_ROLE") == "1":
+            yield from app_role_world(url, **settings)
+            return
         world = build_world(url, **settings)
+        try:
+            yield world
+        finally:
+            world.close()
+            world.store.dispose()
+
+
+def app_role_world(owner_url: str, **settings: Any) -> Iterator[ClinicWorld]:
+    """The clinic served as an app role that owns nothing (row-level security holds it), the
+    schema migrated by its owner (tests/app_role.py)."""
+    from tests.app_role import app_role_url
+
+    with app_role_url(owner_url) as url:
+        world = build_world(url, migration_database_url=owner_url, **settings)
         try:
             yield world
         finally:

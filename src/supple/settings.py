@@ -26,6 +26,9 @@ class Settings:
     """What Supple can be told from the environment; each field is ``SUPPLE_`` + its name."""
 
     database_url: str | None = None  # None: a SQLite file in the user data folder
+    # The owner's URL, for migrations, when ``database_url`` is the clinic app's own role (which
+    # owns nothing and may only read and write rows; ``supple clinic grant-app-role``).
+    migration_database_url: str | None = None
     today: str | None = None  # pin "today" (YYYY-MM-DD) for demos and tests
     # Where links that leave the page (calendar events, reports) point: never the request's
     # Host, which a rebinding page chooses.

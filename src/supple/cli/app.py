@@ -82,10 +82,14 @@ def open_scope(on: str | None = None) -> Scope:
     from supple.settings import Settings
     from supple.store.database import open_store
     from supple.store.profiles import local_person
+    from supple.store.row_security import SYSTEM
 
     settings = Settings.from_env()
     obj = click.get_current_context().find_root().obj or {}
-    store = open_store(obj.get("db_url") or settings.database_url)
+    # The terminal is the person (or the operator) holding the database: the system acts.
+    store = open_store(
+        obj.get("db_url") or settings.database_url, settings.migration_database_url
+    ).acting(SYSTEM)
     if on is not None:
         clock: Clock = PinnedDay(parse_date(on))
     elif settings.today:
@@ -102,11 +106,14 @@ def open_operator_scope() -> Scope:
     from supple.services import Scope
     from supple.settings import Settings
     from supple.store.database import open_store
+    from supple.store.row_security import SYSTEM
 
     settings = Settings.from_env()
     ctx = click.get_current_context()
     obj = ctx.find_root().obj or {}
-    store = open_store(obj.get("db_url") or settings.database_url)
+    store = open_store(
+        obj.get("db_url") or settings.database_url, settings.migration_database_url
+    ).acting(SYSTEM)
     # A PostgreSQL pool's connections are closed when the command ends, not left to the
     # interpreter (an in-process caller, such as the tests, would otherwise leak them).
     ctx.find_root().call_on_close(store.dispose)

@@ -173,6 +173,33 @@ def disable(email: str) -> None:
     click.echo(f"Disabled {user.email}; ended {ended} sign-in{plural}.")
 
 
+@clinic.command("grant-app-role")
+@click.option("--role", required=True, metavar="NAME", help="The role the app connects as.")
+@friendly
+def grant_app_role(role: str) -> None:
+    """Give the app a PostgreSQL role that owns nothing (created if missing).
+
+    Run it as the tables' owner (`--db` or SUPPLE_DATABASE_URL). The role may read and write
+    rows and use sequences, nothing else, and row-level security holds it to each request's
+    actor. Then run the app with SUPPLE_DATABASE_URL as this role and
+    SUPPLE_MIGRATION_DATABASE_URL as the owner. Running it again changes nothing.
+    """
+    from supple.services import app_role
+
+    granted = app_role.grant_app_role(open_operator_scope(), role)
+    made = "Created the role" if granted.created else "The role"
+    click.echo(
+        f"{made} {granted.role} may read and write the rows of {granted.tables} tables and use "
+        f"{granted.sequences} sequences in the schema {granted.schema}; it owns nothing."
+    )
+    if granted.created:
+        click.echo(f"Give it a password in psql (\\password {granted.role}) before it signs in.")
+    click.echo(
+        "Run the app and the worker with SUPPLE_DATABASE_URL naming this role and "
+        "SUPPLE_MIGRATION_DATABASE_URL naming the owner."
+    )
+
+
 @clinic.command("demo-data")
 @click.option("--clinicians", type=int, required=True, help="How many clinicians to add.")
 @click.option("--clients", type=int, required=True, help="How many clients, shared among them.")

@@ -12,6 +12,7 @@ from supple.services.notify_channels import push_private_key
 from supple.services.scope import Clock, Scope, SystemClock
 from supple.settings import Settings
 from supple.store.database import Store, open_store
+from supple.store.row_security import SYSTEM
 
 
 class NotPostgres(SuppleError):
@@ -27,6 +28,11 @@ class Runtime:
     senders: Senders
     base_url: str
     clock: Clock = field(default_factory=SystemClock)
+
+    def __post_init__(self) -> None:
+        # The worker reads everyone's records (reminders, alerts, digests): it acts as the
+        # system, told so explicitly (row-level security denies a store with no actor).
+        object.__setattr__(self, "store", self.store.acting(SYSTEM))
 
     def scope(self) -> Scope:
         """The worker acts as the operator: no account, no subject of its own."""
@@ -55,7 +61,7 @@ def sender_for(scope: Scope, sealer: Sealer, settings: Settings) -> Senders:
 def open_runtime(
     settings: Settings, db_url: str | None = None, clock: Clock | None = None
 ) -> Runtime:
-    store = open_store(db_url or settings.database_url)
+    store = open_store(db_url or settings.database_url, settings.migration_database_url)
     conninfo(store)  # refuse SQLite before anything else
     sealer = load_sealer(settings, store.url)
     senders = sender_for(Scope.operator(store), sealer, settings)

@@ -15,6 +15,7 @@ from supple.services.scope import Actor, Clock, Scope
 from supple.store import access_log
 from supple.store.accounts import client_facts, clients_facts
 from supple.store.database import Store
+from supple.store.row_security import SYSTEM
 
 __all__ = [
     "Store",
@@ -28,8 +29,9 @@ __all__ = [
 
 
 def scope_actor(actor: access.Actor) -> Actor:
-    """The ``Scope``'s actor for a signed-in user: its role, and its ``users`` id."""
-    return Actor(actor.role.value, actor.user_id)
+    """The ``Scope``'s actor for a signed-in user: its role, its ``users`` id, and a client's
+    own ``people`` id."""
+    return Actor(actor.role.value, actor.user_id, actor.person_id)
 
 
 def client_scope(
@@ -37,9 +39,10 @@ def client_scope(
 ) -> Scope | None:
     """The scope for ``actor`` taking ``action`` on client ``client_id`` (their ``people`` id),
     or None when ``core.access.decide`` says no: not there and not theirs alike."""
-    if not access.decide(actor, action, client_facts(store, client_id)):
+    scope = Scope(store, scope_actor(actor), client_id, clock)
+    if not access.decide(actor, action, client_facts(scope.store, client_id)):
         return None
-    return Scope(store, scope_actor(actor), client_id, clock)
+    return scope
 
 
 def allowed_on_client(
@@ -83,9 +86,11 @@ def record(
     what: str,
     address: str | None,
 ) -> None:
-    """Append one entry to the access log (append-only: the database refuses any change)."""
+    """Append one entry to the access log (append-only: the database refuses any change).
+    Appended as the system: every request is logged, whoever made it and whatever its actor
+    may read (a clinician who has just handed a client on is still logged for it)."""
     access_log.append(
-        store,
+        store.acting(SYSTEM),
         at=at,
         actor_user_id=actor_user_id,
         action=action,

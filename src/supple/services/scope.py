@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from supple.core.errors import NotFound
+from supple.store.row_security import SYSTEM, RowActor
 
 if TYPE_CHECKING:
     from supple.store.database import Store
@@ -91,10 +92,12 @@ class Actor:
     """Who acts: a role and the id it is known by (None: a local visitor before any person
     exists, or the operator of a clinic server, who holds the database and has no account).
     ``person`` is personal mode's one person (its ``people`` id); in a clinic, ``client``,
-    ``clinician`` and ``admin`` carry the signed-in user's ``users`` id."""
+    ``clinician`` and ``admin`` carry the signed-in user's ``users`` id, and a client also
+    their own ``people`` id, which the database holds their queries to."""
 
     role: Role
     id: int | None
+    person_id: int | None = None  # a client's own ``people`` id (row-level security's key)
 
     @property
     def label(self) -> str | None:
@@ -102,14 +105,32 @@ class Actor:
         return None if self.id is None else f"{self.role}:{self.id}"
 
 
+def row_actor(actor: Actor) -> RowActor:
+    """Who the database's row-level security is told acts for ``actor`` (one place; see
+    ``store.row_security``). A client is held to their own person (``person_id``, never the
+    subject a request names); staff are known by their ``users`` id. The operator at the
+    server's terminal and personal mode's one person act as the system: the operator holds the
+    database, and a personal install has no one else's rows to hide."""
+    if actor.role in ("client", "clinician", "admin"):
+        return RowActor(actor.role, actor.id, actor.person_id)
+    return SYSTEM
+
+
 @dataclass(frozen=True)
 class Scope:
-    """The store, who acts, whose records, and the clock: one per command or request."""
+    """The store, who acts, whose records, and the clock: one per command or request.
+
+    Made, the scope's store becomes a view that tells PostgreSQL its actor at the start of
+    every transaction (``Store.acting``), so each query a use case runs through it is held by
+    row-level security to what this actor may see, whatever filters the query forgot."""
 
     store: Store
     actor: Actor
     subject: int | None
     clock: Clock = field(default_factory=SystemClock)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "store", self.store.acting(row_actor(self.actor)))
 
     @classmethod
     def local(cls, store: Store, person: int | None, clock: Clock | None = None) -> Scope:

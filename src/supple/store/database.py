@@ -20,13 +20,15 @@ import sqlalchemy as sa
 
 from supple.core.errors import SuppleError
 from supple.settings import Settings
+from supple.store import row_security
+from supple.store.row_security import RowActor
 
 if TYPE_CHECKING:
     from supple.store.event_writer import EventWriter
 
 T = TypeVar("T")
 
-HEAD = "0014"  # the newest migration's revision; a test keeps this in step with Alembic
+HEAD = "0015"  # the newest migration's revision; a test keeps this in step with Alembic
 
 
 class DatabaseError(SuppleError):
@@ -92,6 +94,43 @@ class Store:
 
     _pinned: sa.Connection | None = None  # set on a view made by ``pinned()``
     _memo: dict[Hashable, Any] | None = None  # that view's reads, while nothing is written
+    _actor: RowActor | None = None  # set on a view made by ``acting()``
+
+    def acting(self, actor: RowActor | None) -> Store:
+        """A view of this store whose every transaction tells PostgreSQL who acts (row-level
+        security, ``store.row_security``): the seam through which a ``Scope`` puts its actor
+        on each query. It shares the pool and, inside ``pinned()``, the pinned connection;
+        SQLite ignores the actor. A store with no actor is denied every person-owned row by
+        the app's role."""
+        if actor == self._actor:
+            return self
+        view = copy.copy(self)
+        view._actor = actor
+        if self._memo is not None:
+            view._memo = {}  # what one actor read is not served to another
+        return view
+
+    @property
+    def actor(self) -> RowActor | None:
+        return self._actor
+
+    def _tell_actor(self, conn: sa.Connection) -> None:
+        """Put this view's actor on the connection's current transaction (starting it), unless
+        that transaction already carries it; a transaction that carries another actor's (a
+        pinned connection shared by two views) is told this one instead."""
+        if self.is_sqlite:
+            return
+        # (transaction, actor) last told on this connection; the transaction object is kept so
+        # that a later transaction, even of a later checkout, never passes for it.
+        current = conn.get_transaction()
+        told_in, told = conn.info.get("supple.actor", (None, None))
+        if current is None or told_in is not current:
+            if self._actor is None:
+                return  # a new transaction starts with no actor: nothing to tell
+        elif told == self._actor:
+            return
+        row_security.apply(conn, self._actor or row_security.NOBODY)
+        conn.info["supple.actor"] = (conn.get_transaction(), self._actor)
 
     @contextmanager
     def pinned(self) -> Iterator[Store]:
@@ -129,10 +168,12 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
         if self._pinned is not None:
+            self._tell_actor(self._pinned)
             yield self._pinned
             return
         try:
             with self.engine.connect() as conn:
+                self._tell_actor(conn)
                 yield conn
         except sa.exc.OperationalError as exc:
             raise DatabaseError(
@@ -147,6 +188,7 @@ class Store:
                 conn.info["immediate"] = True
                 try:
                     with conn.begin():
+                        self._tell_actor(conn)
                         yield conn
                 finally:
                     conn.info.pop("immediate", None)
@@ -170,13 +212,27 @@ class Store:
             return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
     def migrate(self) -> None:
-        """Bring the schema to the code's head (a no-op when it is already there)."""
-        if self.revision() == HEAD:
+        """Bring the schema to the code's head (a no-op when it is already there). The role
+        that owns the tables does this; the app's own role may not (it owns nothing) and is
+        told where the owner's URL goes."""
+        found = self.revision()
+        if found == HEAD:
             return
         from supple.store.migrate import upgrade
 
-        with self.write() as conn:
-            upgrade(conn)
+        try:
+            with self.write() as conn:
+                upgrade(conn)
+        except sa.exc.ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+                raise
+            raise DatabaseError(
+                f"the database at {self.safe_url} is at revision {found or 'none'} and this "
+                f"Supple needs {HEAD}, but its role may not change the schema "
+                f"({str(exc.orig).splitlines()[0]}): give the owner's URL in "
+                "SUPPLE_MIGRATION_DATABASE_URL (migrations run as the owner; the app's role "
+                "only reads and writes rows)"
+            ) from None
 
     @property
     def events(self) -> EventWriter:
@@ -223,11 +279,25 @@ def _tune_sqlite(engine: sa.Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (creating and migrating when needed) the database at ``url`` or the default."""
+def open_store(url: str | None = None, migration_url: str | None = None) -> Store:
+    """Open (creating and migrating when needed) the database at ``url`` or the default.
+
+    ``migration_url`` (``SUPPLE_MIGRATION_DATABASE_URL``) is the owner's URL when ``url`` is
+    the app's unprivileged role: the schema is brought up to date through it, on a connection
+    of its own that is closed at once, and the app then connects as its role."""
     store = Store(url or default_url())
     try:
+        if migration_url:
+            owner = Store(migration_url)
+            try:
+                owner.migrate()
+            finally:
+                owner.dispose()
         store.migrate()
     except sa.exc.OperationalError as exc:
+        store.dispose()
         raise DatabaseError(f"cannot open the database at {store.safe_url}: {exc.orig}") from None
+    except BaseException:
+        store.dispose()  # a refusal leaves no pooled connection to the collector
+        raise
     return store

@@ -30,9 +30,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from supple.store import row_security
 from supple.store.schema import sessions
 
 CLOSING_KINDS = ("session_finished", "session_stopped")
+_AS_SYSTEM = f"SELECT set_config('{row_security.KIND}', 'system', true)"
 MAX_GROUP = 256  # an upper bound on one transaction's length, not a wait
 
 
@@ -297,6 +299,11 @@ class EventWriter:
             try:
                 if self._is_sqlite:
                     self._driver(cursor.execute, "BEGIN IMMEDIATE")
+                else:
+                    # A group mixes people's events, each already tied to its scope's person by
+                    # the service, and the insert's join checks each session is that person's:
+                    # the writer acts as the system (``store.row_security``).
+                    self._driver(cursor.execute, _AS_SYSTEM)
                 outcomes: list[Outcome | BaseException] = list(self._group_outcomes(cursor, items))
                 self._driver(conn.commit)
             except BaseException as exc:

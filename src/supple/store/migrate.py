@@ -23,7 +23,13 @@ def head() -> str | None:
 
 
 def upgrade(conn: sa.Connection, revision: str = "head") -> None:
-    """Migrate through ``conn``, inside the caller's write transaction."""
+    """Migrate through ``conn``, inside the caller's write transaction, acting as the system:
+    the tables are FORCEd under row-level security, so a migration that moves rows is held by
+    the policies like anyone (``store.row_security``)."""
+    if conn.dialect.name == "postgresql":
+        from supple.store import row_security
+
+        row_security.apply(conn, row_security.SYSTEM)
     cfg = config()
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, revision)

@@ -127,7 +127,7 @@ class SignInGuard:
 
     @property
     def store(self) -> Store:
-        store: Store = self.roots.store
+        store: Store = self.roots.signin_store  # who is signed in is asked as the system
         return store
 
     @property

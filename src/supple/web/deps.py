@@ -26,6 +26,7 @@ from supple.services import Clock, PinnedDay, Scope, SystemClock
 from supple.services.scope import Actor
 from supple.store.database import Store, open_store
 from supple.store.profiles import local_person
+from supple.store.row_security import SYSTEM
 from supple.web.clinic_guard import signed_in_of
 from supple.web.settings import WebSettings
 
@@ -43,7 +44,15 @@ class Roots:
 
     def __init__(self, settings: WebSettings) -> None:
         self.settings = settings
-        self.store: Store = open_store(settings.database_url)
+        store = open_store(settings.database_url, settings.migration_database_url)
+        # Clinic mode: the store itself has no actor, so a query made outside a scope sees no
+        # one's rows (row-level security fails closed); each request's ``Scope`` puts its
+        # actor on it. Personal mode has one person and nothing to hide: the system acts.
+        self.store: Store = store if settings.clinic else store.acting(SYSTEM)
+        # The one narrow path that acts as the system before anyone is signed in: resolving a
+        # session or a token, signing in and out, invitations, an account's own pages, and
+        # appending to the access log (``clinic_guard``, ``signin_pages``).
+        self.signin_store: Store = store.acting(SYSTEM)
         self.clock: Clock = (
             PinnedDay(services.parse_date(settings.today, settings.variable("today")))
             if settings.today
@@ -95,7 +104,7 @@ def _own_scope(request: Request, store: Store, roots: Roots) -> Scope:
         raise NotFound("sign in first")
     if signed.user.person_id is None:
         raise NotFound(STAFF_HAVE_NO_RECORD)
-    actor = Actor("client", signed.user.id)
+    actor = Actor("client", signed.user.id, signed.user.person_id)
     return Scope(store, actor, signed.user.person_id, roots.clock)
 
 

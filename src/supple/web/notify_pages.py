@@ -34,7 +34,8 @@ def _scope(request: Request) -> Scope:
     if signed is None or signed.needs_second_factor:
         raise NotFound("sign in first")
     roots = request.app.state.roots
-    return Scope(roots.store, Actor(signed.actor.role.value, signed.user.id), None, roots.clock)
+    actor = Actor(signed.actor.role.value, signed.user.id, signed.user.person_id)
+    return Scope(roots.store, actor, None, roots.clock)
 
 
 def _page(request: Request, status: int = 200, **context: Any) -> Response:

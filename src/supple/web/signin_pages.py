@@ -163,7 +163,7 @@ def _resolved(signed: SignedIn) -> signin.Resolved:
 
 
 def _practice_name(request: Request) -> str:
-    return signin.practice_name(_roots(request).store)
+    return signin.practice_name(_roots(request).signin_store)
 
 
 @router.get("/healthz")
@@ -171,7 +171,7 @@ def healthz(request: Request) -> JSONResponse:
     """For a load balancer or a proxy: the process answers and reaches its database."""
     import sqlalchemy as sa
 
-    with _roots(request).store.read() as conn:
+    with _roots(request).signin_store.read() as conn:
         conn.execute(sa.text("SELECT 1"))
     return JSONResponse({"status": "ok"}, headers={"cache-control": "no-store"})
 
@@ -191,7 +191,7 @@ def login(
     password: Annotated[str, Form(max_length=MAX_PASSWORD)],
     next: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> Response:
-    store = _roots(request).store
+    store = _roots(request).signin_store
     result = signin.sign_in(
         store,
         email,
@@ -237,7 +237,7 @@ def enrol_page(request: Request) -> Response:
     signed = _pending(request)
     if signed is None:
         return RedirectResponse("/login", status_code=303)
-    store = _roots(request).store
+    store = _roots(request).signin_store
     enrolment = signin.pending_enrolment(
         store, _resolved(signed), _practice_name(request), seeds=_seeds(request)
     )
@@ -251,7 +251,7 @@ def enrol(request: Request, code: Annotated[str, Form(max_length=MAX_CODE)]) -> 
     signed = _pending(request)
     if signed is None:
         return RedirectResponse("/login", status_code=303)
-    store = _roots(request).store
+    store = _roots(request).signin_store
     seeds = _seeds(request)
     codes = signin.finish_enrolment(store, _resolved(signed), code, _now(request), seeds=seeds)
     if codes is None:
@@ -289,7 +289,7 @@ def two_factor(
     signed = _pending(request)
     if signed is None:
         return RedirectResponse("/login", status_code=303)
-    store = _roots(request).store
+    store = _roots(request).signin_store
     result = signin.second_factor(
         store,
         _resolved(signed),
@@ -311,7 +311,7 @@ def logout(request: Request) -> Response:
     settings = _settings(request)
     token = request.cookies.get(session_cookie_name(settings.proxy_headers))
     if token:
-        signin.sign_out(_roots(request).store, token, _now(request))
+        signin.sign_out(_roots(request).signin_store, token, _now(request))
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     _clear_session(request, response)
     return response
@@ -326,7 +326,9 @@ def _current(request: Request) -> SignedIn:
 @router.get("/account")
 def account_page(request: Request) -> Response:
     signed = _current(request)
-    view = signin.account_view(_roots(request).store, signed.user, signed.session_id, _now(request))
+    view = signin.account_view(
+        _roots(request).signin_store, signed.user, signed.session_id, _now(request)
+    )
     return _page(
         request,
         "account.html",
@@ -366,7 +368,7 @@ def change_password(
         return _password_page(request, 422, error)
     try:
         result = signin.change_password(
-            _roots(request).store,
+            _roots(request).signin_store,
             _resolved(signed),
             current,
             password,
@@ -389,7 +391,7 @@ def change_password(
 def end_others(request: Request) -> Response:
     signed = _current(request)
     ended = signin.end_other_sign_ins(
-        _roots(request).store, signed.user, signed.session_id, _now(request)
+        _roots(request).signin_store, signed.user, signed.session_id, _now(request)
     )
     return RedirectResponse(f"/account?ended={ended}", status_code=303)
 
@@ -403,7 +405,7 @@ INVITE_GONE = (
 def _invited(request: Request, token: str) -> User | None:
     if len(token) > 200:
         return None
-    return signin.invited_user(_roots(request).store, token, _now(request))
+    return signin.invited_user(_roots(request).signin_store, token, _now(request))
 
 
 @router.get("/invite/{token}")
@@ -429,7 +431,7 @@ def accept_invite(
     if password != confirm:
         error = "The two passwords are not the same. Type the same password in both fields."
         return _page(request, "invite.html", 422, error=error, **context)
-    store, now = _roots(request).store, _now(request)
+    store, now = _roots(request).signin_store, _now(request)
     try:
         user = signin.accept_invite(store, token, password, now)
     except InputError as exc:
