@@ -69,7 +69,13 @@ def _setting_int(name: str) -> str:
 def condition(table: str, column: str, nullable: bool) -> str:
     """The policy's test for a row of ``table`` whose person is in ``column``: the one place
     that says who may see whose rows. A row with no person (a staff member's ``users`` row, an
-    access-log entry about no client) belongs to no one's record: any actor may see it."""
+    access-log entry about no client) belongs to no one's record: any actor may see it.
+
+    Written as a flat OR, not a CASE, on purpose: PostgreSQL then evaluates the arms in order
+    (the system and an admin stop at the first), and runs the caseload's ``IN (SELECT …)`` once
+    per statement as a hashed subplan instead of once per row (measured: a 200-client
+    dashboard took seconds with the CASE)."""
+    kind = f"current_setting('{KIND}', true)"
     actor_id, person = _setting_int(ACTOR_ID), _setting_int(PERSON)
     if table == CASELOAD:
         clinician = f"clinician_id = {actor_id}"
@@ -80,16 +86,15 @@ def condition(table: str, column: str, nullable: bool) -> str:
         )
     client = f"{column} = {person}"
     if table == ACCOUNTS:  # an account's own row, whoever it belongs to
-        client = f"{client} OR id = {actor_id}"
+        client = f"({client} OR id = {actor_id})"
+    arms = [
+        f"{kind} IN ('system', 'admin')",
+        f"({kind} = 'clinician' AND {clinician})",
+        f"({kind} = 'client' AND {client})",
+    ]
     if nullable:
-        clinician, client = f"{column} IS NULL OR {clinician}", f"{column} IS NULL OR {client}"
-    return (
-        f"CASE current_setting('{KIND}', true) "
-        "WHEN 'system' THEN true WHEN 'admin' THEN true "
-        f"WHEN 'clinician' THEN ({clinician}) "
-        f"WHEN 'client' THEN ({client}) "
-        "ELSE false END"
-    )
+        arms.append(f"({column} IS NULL AND {kind} IN ('clinician', 'client'))")
+    return " OR ".join(arms)
 
 
 def person_tables(conn: sa.Connection) -> list[tuple[str, str, bool]]:
