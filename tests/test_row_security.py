@@ -477,3 +477,18 @@ def test_the_worker_as_the_app_role_defers_fetches_and_finishes_a_job(owner_url:
             assert status == "succeeded"
         finally:
             store.dispose()
+
+
+def test_what_a_page_offers_is_asked_as_the_signed_in_user(world: ClinicWorld) -> None:
+    from supple.core import access
+    from supple.services import clinic_access
+
+    ada = access.Actor(world.clin_a.user.id, access.Role.CLINICIAN)
+    store = app_store(world)
+    assert world.a1.client_id is not None and world.b1.client_id is not None
+    assert access.Action.READ_RECORD in clinic_access.allowed_on_client(
+        store, ada, world.a1.client_id
+    )
+    assert clinic_access.allowed_on_client(store, ada, world.b1.client_id) == frozenset()
+    many = clinic_access.allowed_on_clients(store, ada, [world.a1.client_id, world.b1.client_id])
+    assert many[world.b1.client_id] == frozenset() and many[world.a1.client_id]

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from supple.core import access
-from supple.services.scope import Actor, Clock, Scope
+from supple.services.scope import Actor, Clock, Scope, row_actor
 from supple.store import access_log
 from supple.store.accounts import client_facts, clients_facts
 from supple.store.database import Store
@@ -34,6 +34,11 @@ def scope_actor(actor: access.Actor) -> Actor:
     return Actor(actor.role.value, actor.user_id, actor.person_id)
 
 
+def _acting(store: Store, actor: access.Actor) -> Store:
+    """``store`` asked as the signed-in user (row-level security holds the facts it reads)."""
+    return store.acting(row_actor(scope_actor(actor)))
+
+
 def client_scope(
     store: Store, clock: Clock, actor: access.Actor, client_id: int, action: access.Action
 ) -> Scope | None:
@@ -51,7 +56,7 @@ def allowed_on_client(
     """Every action on client ``client_id`` that ``core.access.decide`` allows ``actor``: what a
     page offers (a link, a button) is asked of the one rule, never worked out again in a
     template. One query for the facts, whatever the number of actions."""
-    facts = client_facts(store, client_id)
+    facts = client_facts(_acting(store, actor), client_id)
     return frozenset(a for a in access.CLIENT_ACTIONS if access.decide(actor, a, facts))
 
 
@@ -60,7 +65,7 @@ def allowed_on_clients(
 ) -> dict[int, frozenset[access.Action]]:
     """``allowed_on_client`` for each of many clients (a list page), in one query."""
     ids = set(client_ids)
-    facts = clients_facts(store, ids)
+    facts = clients_facts(_acting(store, actor), ids)
     return {
         cid: frozenset(a for a in access.CLIENT_ACTIONS if access.decide(actor, a, facts.get(cid)))
         for cid in ids
