@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
-import segno
+
+from supple.accounts import qr
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -48,8 +49,7 @@ def enrol(email: str, issuer: str, secret: str | None = None) -> Enrolment:
     uri = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS).provisioning_uri(
         name=email, issuer_name=issuer
     )
-    qr = segno.make(uri, error="m")
-    svg = qr.svg_inline(scale=4, title=f"Two-factor code for {email}")
+    svg = qr.svg(uri, title=f"Two-factor code for {email}")
     return Enrolment(secret=secret, uri=uri, qr_svg=svg)
 
 

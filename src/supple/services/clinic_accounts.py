@@ -2,10 +2,13 @@
 list them, disable one, give out and take back personal API tokens.
 
 Each takes the operator's ``Scope`` (``Scope.operator``: the store and the clock, no account,
-no subject) and returns plain data for the face to print; none prints. Secrets (invite links,
-API tokens) are returned once, to be shown once, and only their hashes are stored. Every change
-is appended to the access log with no actor (the operator, who holds the database anyway) and
-the command that made it.
+no subject) and returns plain data for the face to print; none prints. The team's own use cases
+(add, disable, end sign-ins, assign) also take a signed-in admin's scope, from the clinic's
+Team page: ``core.access`` must let that admin manage the team. Secrets (invite links, API
+tokens) are returned once, to be shown once, and only their hashes are stored. The operator's
+changes are appended to the access log here, with no actor (the operator holds the database
+anyway) and the command that made it; a signed-in admin's are logged by the web's guard, once,
+with the admin as the actor.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import Any
 from supple.accounts import tokens
 from supple.accounts.passwords import check_policy, default_passwords
 from supple.core.access import STAFF, Action, Role
-from supple.core.errors import InputError
+from supple.core.errors import FieldError, InputError
+from supple.services.care_access import authorize
 from supple.services.scope import Scope
 from supple.store import (
     access_log,
@@ -27,8 +31,11 @@ from supple.store import (
     logins,
     profiles,
     second_factors,
+    team,
 )
 from supple.store.database import Store
+
+AccountExists = accounts.AccountExists  # an email already taken (the web answers 409)
 
 MAX_EMAIL = 320
 MAX_NAME = 200
@@ -59,14 +66,15 @@ class Created:
     invite: Invite
 
 
-def parse_email(email: str) -> str:
-    """An email address as typed, trimmed; ``InputError`` when it cannot be one."""
+def parse_email(email: str, field: str = "email") -> str:
+    """An email address as typed, trimmed; ``FieldError`` (an ``InputError`` naming the form's
+    ``field``) when it cannot be one."""
     text = email.strip()
     local, at, domain = text.rpartition("@")
     if not at or not local or "." not in domain.strip(".") or any(c.isspace() for c in text):
-        raise InputError(f"{email!r} is not an email address (expected name@example.org)")
+        raise FieldError(field, f"{email!r} is not an email address (expected name@example.org)")
     if len(text) > MAX_EMAIL:
-        raise InputError(f"the email has {len(text)} characters; at most {MAX_EMAIL} fit")
+        raise FieldError(field, f"the email has {len(text)} characters; at most {MAX_EMAIL} fit")
     return text
 
 
@@ -75,9 +83,9 @@ def parse_name(name: str | None, what: str = "name") -> str | None:
         return None
     text = " ".join(name.split())
     if not text:
-        raise InputError(f"the {what} is empty")
+        raise FieldError("name", f"the {what} is empty")
     if len(text) > MAX_NAME:
-        raise InputError(f"the {what} has {len(text)} characters; at most {MAX_NAME} fit")
+        raise FieldError("name", f"the {what} has {len(text)} characters; at most {MAX_NAME} fit")
     return text
 
 
@@ -101,6 +109,21 @@ def _log(store: Store, now: datetime, what: str, person_id: int | None = None) -
         person_id=person_id,
         what=what,
     )
+
+
+def _manager(scope: Scope) -> accounts.User | None:
+    """Who manages the team in this scope: None for the operator (the command line), else the
+    signed-in admin, whom ``core.access`` must allow (``NotFound`` otherwise, like any page
+    that is not theirs)."""
+    if scope.actor.role == "operator":
+        return None
+    return authorize(scope, Action.MANAGE_TEAM)
+
+
+def _log_change(scope: Scope, what: str, person_id: int | None = None) -> None:
+    """The operator's change goes to the log here; an admin's is logged by the web's guard."""
+    if scope.actor.role == "operator":
+        _log(scope.store, scope.clock.now(), what, person_id)
 
 
 def _invite(store: Store, user: accounts.User, now: datetime, base_url: str) -> Invite:
@@ -142,6 +165,7 @@ def add_user(
 ) -> Added:
     """Add a user. A client may be put on a clinician's caseload at once. With a password (it
     must meet the policy) the user can sign in straight away; without, they get an invite."""
+    _manager(scope)
     store, now = scope.store, scope.clock.now()
     address = parse_email(email)
     display = parse_name(name)
@@ -151,12 +175,10 @@ def add_user(
     clinician = None
     if clinician_email is not None:
         if role is not Role.CLIENT:
-            raise InputError("--clinician is for clients: only a client has a clinician")
-        clinician = accounts.require_user(store, parse_email(clinician_email))
-        if clinician.role not in STAFF or not clinician.active:
-            raise InputError(
-                f"{clinician.email} is not an active clinician or admin, so cannot treat a client"
+            raise FieldError(
+                "clinician", "--clinician is for clients: only a client has a clinician"
             )
+        clinician = _treating(store, clinician_email)
     password_hash = None
     if password is not None:
         checked = check_policy(password, email=address, name=display)
@@ -166,9 +188,22 @@ def add_user(
         accounts.set_password_hash(store, user.id, password_hash)
     if clinician is not None and user.person_id is not None:
         accounts.assign(store, user.person_id, clinician.id, now)
-    _log(store, now, f"supple clinic add --role {role.value}", user.person_id)
+    _log_change(scope, f"supple clinic add --role {role.value}", user.person_id)
     invite = None if password_hash is not None else _invite(store, user, now, base)
     return Added(user, invite)
+
+
+def _treating(store: Store, email: str) -> accounts.User:
+    """The active clinician or admin with this email, who can take a client."""
+    clinician = accounts.find_user(store, parse_email(email, "clinician"))
+    if clinician is None:
+        raise FieldError("clinician", f"no user has the email {email.strip()}")
+    if clinician.role not in STAFF or not clinician.active:
+        raise FieldError(
+            "clinician",
+            f"{clinician.email} is not an active clinician or admin, so cannot treat a client",
+        )
+    return clinician
 
 
 def holds_clinic(store: Store) -> bool:
@@ -197,13 +232,46 @@ def users_json(scope: Scope) -> dict[str, Any]:
 def disable(scope: Scope, *, email: str) -> tuple[accounts.User, int]:
     """Disable a user and end every sign-in of theirs: the user, and how many sign-ins ended.
     Their API tokens stay on record but open nothing while the user is disabled."""
+    me = _manager(scope)
     store, now = scope.store, scope.clock.now()
     user = accounts.require_user(store, parse_email(email))
+    if me is not None and me.id == user.id:
+        raise InputError(
+            "you cannot disable your own account: another admin can, "
+            "or the operator with `supple clinic disable`"
+        )
     if not user.active:
         raise InputError(f"{user.email} is already disabled")
     ended = accounts.set_active(store, user.id, False, now)
-    _log(store, now, "supple clinic disable", user.person_id)
+    _log_change(scope, "supple clinic disable", user.person_id)
     return user, ended
+
+
+def end_sign_ins(scope: Scope, *, email: str) -> tuple[accounts.User, int]:
+    """End every sign-in of a user without disabling them (a lost phone, a shared computer):
+    they sign in again with their password. The user, and how many sign-ins ended."""
+    _manager(scope)
+    store, now = scope.store, scope.clock.now()
+    user = accounts.require_user(store, parse_email(email))
+    ended = logins.end_sessions(store, user.id, "ended_by_admin", now)
+    _log_change(scope, "supple clinic end-sign-ins", user.person_id)
+    return user, ended
+
+
+def assign_client(
+    scope: Scope, *, email: str, clinician_email: str
+) -> tuple[accounts.User, accounts.User]:
+    """Put a client on one clinician's caseload, instead of whoever treated them before: the
+    old clinician stops seeing the record at once. The client and their clinician."""
+    _manager(scope)
+    store, now = scope.store, scope.clock.now()
+    client = accounts.require_user(store, parse_email(email))
+    if client.role is not Role.CLIENT or client.person_id is None:
+        raise InputError(f"{client.email} is not a client: only a client has a clinician")
+    clinician = _treating(store, clinician_email)
+    team.reassign(store, client.person_id, clinician.id, now)
+    _log_change(scope, f"supple clinic assign --clinician {clinician.email}", client.person_id)
+    return client, clinician
 
 
 def reset_two_factor(scope: Scope, *, email: str) -> tuple[accounts.User, int]:

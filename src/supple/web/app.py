@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from supple import __version__
+from supple.core import access_words
 from supple.core.errors import Blocked, NotFound, PlanError, Refused, SuppleError
 from supple.core.safety import DISCLAIMER, URGENT_TITLE
 from supple.web.body_limit import BodyLimit
@@ -256,6 +257,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             clinic_pages,
             notify_pages,
             signin_pages,
+            team_pages,
             template_pages,
         )
         from supple.web.api import care, client_record, clients
@@ -265,6 +267,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(clinic_pages.router)
         app.include_router(care_pages.router)
         app.include_router(template_pages.router)
+        app.include_router(team_pages.router)
         app.include_router(clients.router, prefix="/api/v1")
         app.include_router(care.router, prefix="/api/v1")
         app.include_router(care.own, prefix="/api/v1")
@@ -272,6 +275,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(client_record.own, prefix="/api/v1")
         templates.env.globals["clinic"] = True
         templates.env.filters["device"] = signin_pages.device_name
+        templates.env.filters["action_words"] = access_words.action_words
+        templates.env.filters["actor_words"] = care_pages.actor_of
     app.include_router(openapi.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]

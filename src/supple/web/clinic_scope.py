@@ -96,6 +96,12 @@ def offered_on(request: Request, client_ids: Iterable[int]) -> dict[int, frozens
     return {cid: frozenset(a.value for a in actions) for cid, actions in allowed.items()}
 
 
+def note_client(request: Request, action: Action, client_id: int | None) -> None:
+    """Name the client a practice-wide write concerned (the team's change to a client's
+    account) on the entry the guard writes, so it shows in that client's own access log."""
+    request.scope[LOGGED_KEY] = (action.value, client_id)
+
+
 def log_access(request: Request, signed: SignedIn, action: Action, client_id: int | None) -> None:
     """Append one entry now: who, when, what (method and route), for whom, from where."""
     roots = _roots(request)
