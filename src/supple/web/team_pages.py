@@ -58,7 +58,7 @@ def _list_page(
 ) -> Response:
     view = None
     try:
-        view = team.team_page(scope, role=role, search=q, after=after)
+        view = team.team_page(scope, role=role, search=q, after=after, limit=team.PAGE)
     except InputError as exc:
         problem, status = str(exc).capitalize() + ".", 400
     kept = {k: v for k, v in (("role", role), ("q", q), ("after", after)) if v}
