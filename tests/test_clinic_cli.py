@@ -284,3 +284,22 @@ def test_the_operations_work_the_same_on_postgresql(any_store: Store) -> None:
         clinic_accounts.init_clinic(
             operator, name="Again", admin_email="x@ex.org", base_url="https://c.org"
         )
+
+
+def test_an_operator_moves_a_client_to_another_clinician_and_ends_sign_ins(
+    clinic: Supple, db_url: str
+) -> None:
+    clinic("clinic", "add", "--role", "clinician", "--email", "bo@ex.org")
+    clinic(
+        "clinic", "add", "--role", "client", "--email", "anna@ex.org", "--clinician", "clara@ex.org"
+    )
+    moved = clinic("clinic", "assign", "--email", "anna@ex.org", "--clinician", "bo@ex.org")
+    assert moved.output == "anna@ex.org is now on bo@ex.org's caseload.\n"
+    listed = json.loads(clinic("clinic", "users", "--json").stdout)["users"]
+    assert [u["clinician_email"] for u in listed if u["email"] == "anna@ex.org"] == ["bo@ex.org"]
+    refused = clinic("clinic", "assign", "--email", "bo@ex.org", "--clinician", "clara@ex.org")
+    assert refused.exit_code == 2 and "bo@ex.org is not a client" in refused.stderr
+    ended = clinic("clinic", "end-sign-ins", "--email", "anna@ex.org")
+    assert ended.output == "Ended 0 sign-ins of anna@ex.org; they can sign in again.\n"
+    whats = [e.what for e in access_log.entries(_store(db_url), limit=2)]
+    assert whats == ["supple clinic end-sign-ins", "supple clinic assign --clinician bo@ex.org"]

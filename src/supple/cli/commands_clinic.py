@@ -200,6 +200,34 @@ def grant_app_role(role: str) -> None:
     )
 
 
+@clinic.command()
+@click.option("--email", required=True, metavar="EMAIL", help="The client.")
+@click.option(
+    "--clinician", "clinician_email", required=True, metavar="EMAIL", help="Who treats them now."
+)
+@friendly
+def assign(email: str, clinician_email: str) -> None:
+    """Put a client on a clinician's caseload instead of whoever treated them before."""
+    from supple.services import clinic_accounts
+
+    client, clinician = clinic_accounts.assign_client(
+        open_operator_scope(), email=email, clinician_email=clinician_email
+    )
+    click.echo(f"{client.email} is now on {clinician.email}'s caseload.")
+
+
+@clinic.command("end-sign-ins")
+@click.option("--email", required=True, metavar="EMAIL", help="Whose sign-ins to end.")
+@friendly
+def end_sign_ins(email: str) -> None:
+    """End every sign-in of a user (a lost phone) without disabling them."""
+    from supple.services import clinic_accounts
+
+    user, ended = clinic_accounts.end_sign_ins(open_operator_scope(), email=email)
+    plural = "" if ended == 1 else "s"
+    click.echo(f"Ended {ended} sign-in{plural} of {user.email}; they can sign in again.")
+
+
 @clinic.command("demo-data")
 @click.option("--clinicians", type=int, required=True, help="How many clinicians to add.")
 @click.option("--clients", type=int, required=True, help="How many clients, shared among them.")
