@@ -301,5 +301,13 @@ def test_an_operator_moves_a_client_to_another_clinician_and_ends_sign_ins(
     assert refused.exit_code == 2 and "bo@ex.org is not a client" in refused.stderr
     ended = clinic("clinic", "end-sign-ins", "--email", "anna@ex.org")
     assert ended.output == "Ended 0 sign-ins of anna@ex.org; they can sign in again.\n"
-    whats = [e.what for e in access_log.entries(_store(db_url), limit=2)]
-    assert whats == ["supple clinic end-sign-ins", "supple clinic assign --clinician bo@ex.org"]
+    clinic("clinic", "disable", "--email", "anna@ex.org")
+    enabled = clinic("clinic", "enable", "--email", "anna@ex.org")
+    assert enabled.output == "Enabled anna@ex.org; they sign in with their password.\n"
+    whats = [e.what for e in access_log.entries(_store(db_url), limit=4)]
+    assert whats == [
+        "supple clinic enable",
+        "supple clinic disable",
+        "supple clinic end-sign-ins",
+        "supple clinic assign --clinician bo@ex.org",
+    ]

@@ -111,6 +111,10 @@ def test_an_admin_invites_assigns_and_disables_and_a_client_reads_their_log(
     page.wait_for_selector(f"p.notice:has-text('{name} is disabled')")
     assert _card(page, name).locator(".badge.off").count() == 1
     _check(page, "team-disabled", width)
+    _card(page, name).locator("button", has_text="Enable").click()
+    page.wait_for_selector(f"p.notice:has-text('{name} can sign in again')")
+    _card(page, name).locator("button", has_text="Disable").click()
+    page.wait_for_selector(f"p.notice:has-text('{name} is disabled')")
     page.goto(f"{live.base}/clinic/clients/{w.a1.client_id}")
     assert "looked at the record" in page.content()
     _check(page, "client-record", width)

@@ -50,6 +50,7 @@ ROUTES = [
     ("POST", "/clinic/team/assign", {"admin": 422, "clinician": 404, "client": 404}),
     ("POST", "/clinic/team/end-sign-ins", {"admin": 422, "clinician": 404, "client": 404}),
     ("POST", "/clinic/team/disable", {"admin": 422, "clinician": 404, "client": 404}),
+    ("POST", "/clinic/team/enable", {"admin": 422, "clinician": 404, "client": 404}),
     ("GET", "/care/access", {"admin": 404, "clinician": 404, "client": 200}),
 ]
 
@@ -235,6 +236,10 @@ def test_disabling_ends_the_users_sign_ins_at_once_and_not_the_admins_own(
     unknown = admin.post("/clinic/team/disable", data={"email": "nobody@example.org"})
     assert unknown.status_code == 404
     assert admin.get("/clinic/team").status_code == 200  # the admin is still signed in
+    back = admin.post("/clinic/team/enable", data={"email": w.a1.email})
+    assert back.status_code == 303 and "done=enabled" in back.headers["location"]
+    assert w.browser(w.a1).get("/care").status_code == 200  # signs in again
+    assert phone.get("/care").status_code == 303  # the old sign-in stays ended
     logged = [e for e in access_log.entries(w.store, person_id=w.a1.client_id)]
     assert any(e.actor_user_id == w.admin.user.id and "disable" in e.what for e in logged)
 

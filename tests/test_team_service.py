@@ -238,3 +238,16 @@ def test_a_taken_email_is_refused_as_account_exists(practice: tuple[Store, accou
         clinic_accounts.add_user(
             _as(store, admin), role=Role.CLIENT, email="SAM@example.org", name=None, base_url=BASE
         )
+
+
+def test_a_disabled_user_is_enabled_again_and_an_active_one_is_refused(
+    practice: tuple[Store, accounts.User],
+) -> None:
+    store, admin = practice
+    _add(store, "sam@example.org", Role.CLIENT)
+    with pytest.raises(InputError, match="is not disabled"):
+        clinic_accounts.enable(_as(store, admin), email="sam@example.org")
+    clinic_accounts.disable(_as(store, admin), email="sam@example.org")
+    assert not accounts.require_user(store, "sam@example.org").active
+    clinic_accounts.enable(_as(store, admin), email="sam@example.org")
+    assert accounts.require_user(store, "sam@example.org").active

@@ -201,6 +201,17 @@ def grant_app_role(role: str) -> None:
 
 
 @clinic.command()
+@click.option("--email", required=True, metavar="EMAIL", help="The user to enable.")
+@friendly
+def enable(email: str) -> None:
+    """Let a disabled user sign in again."""
+    from supple.services import clinic_accounts
+
+    user = clinic_accounts.enable(open_operator_scope(), email=email)
+    click.echo(f"Enabled {user.email}; they sign in with their password.")
+
+
+@clinic.command()
 @click.option("--email", required=True, metavar="EMAIL", help="The client.")
 @click.option(
     "--clinician", "clinician_email", required=True, metavar="EMAIL", help="Who treats them now."

@@ -247,6 +247,18 @@ def disable(scope: Scope, *, email: str) -> tuple[accounts.User, int]:
     return user, ended
 
 
+def enable(scope: Scope, *, email: str) -> accounts.User:
+    """Let a disabled user sign in again (with their password; their sign-ins stay ended)."""
+    _manager(scope)
+    store, now = scope.store, scope.clock.now()
+    user = accounts.require_user(store, parse_email(email))
+    if user.active:
+        raise InputError(f"{user.email} is not disabled")
+    accounts.set_active(store, user.id, True, now)
+    _log_change(scope, "supple clinic enable", user.person_id)
+    return user
+
+
 def end_sign_ins(scope: Scope, *, email: str) -> tuple[accounts.User, int]:
     """End every sign-in of a user without disabling them (a lost phone, a shared computer):
     they sign in again with their password. The user, and how many sign-ins ended."""

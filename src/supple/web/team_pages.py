@@ -35,8 +35,9 @@ BackField = Annotated[str, Form(max_length=400)]
 KEPT = ("role", "q", "after")  # the list's own query, kept across a change
 DONE = {
     "assigned": "{who} is now on {to}'s caseload.",
-    "ended": "Ended {n} sign-in(s) of {who}. They sign in again with their password.",
-    "disabled": "{who} is disabled and every sign-in of theirs has ended ({n}).",
+    "ended": "Ended {signins} of {who}. They sign in again with their password.",
+    "disabled": "{who} is disabled; {signins} ended.",
+    "enabled": "{who} can sign in again.",
 }
 
 
@@ -65,10 +66,11 @@ def _list_page(
     done = request.query_params.get("done")
     notice = None
     if done in DONE and status == 200:
+        n = request.query_params.get("n", "0")[:6]
         notice = DONE[done].format(
             who=request.query_params.get("who", "")[:MAX_EMAIL],
             to=request.query_params.get("to", "")[:MAX_NAME],
-            n=request.query_params.get("n", "0")[:6],
+            signins=f"{n} sign-in" + ("" if n == "1" else "s"),
         )
     response = render(
         request,
@@ -169,6 +171,19 @@ def disable(
         return _refused(request, scope, me, back, exc, 404 if isinstance(exc, NotFound) else 409)
     note_client(request, Action.MANAGE_TEAM, user.person_id)
     return _back(back, done="disabled", who=_name(user), n=str(ended))
+
+
+@router.post("/clinic/team/enable")
+def enable(
+    request: Request, scope: Manager, me: CurrentUser, email: EmailField, back: BackField = ""
+) -> Response:
+    """Let a disabled user sign in again."""
+    try:
+        user = clinic_accounts.enable(scope, email=email)
+    except (InputError, NotFound) as exc:
+        return _refused(request, scope, me, back, exc, 404 if isinstance(exc, NotFound) else 409)
+    note_client(request, Action.MANAGE_TEAM, user.person_id)
+    return _back(back, done="enabled", who=_name(user))
 
 
 def _invite_form(
