@@ -271,12 +271,12 @@ def test_a_client_reads_who_opened_their_record_in_words_and_nothing_of_others(
     rows = re.findall(r"<strong>([^<]+)</strong> ([^<]+)</span>", page.text)
     assert rows == [
         ("Ada (clinician)", "looked at the record"),
-        ("the clinic&#39;s operator (on the server)", ADDED),  # `supple clinic add`
+        ("The clinic&#39;s operator (on the server)", ADDED),  # `supple clinic add`
     ]
     assert "Admin" not in page.text and "POST" not in page.text
     other = w.browser(w.b1).get("/care/access").text
     assert re.findall(r"<strong>([^<]+)</strong>", other) == [
-        "the clinic&#39;s operator (on the server)"
+        "The clinic&#39;s operator (on the server)"
     ]
     # Staff read the same entry in the same words on the client's page.
     staff = ada.get(f"/clinic/clients/{w.a1.client_id}").text

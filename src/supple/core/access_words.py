@@ -28,7 +28,7 @@ ACTION_WORDS: dict[str, str] = {
 }
 
 ROLE_WORDS = {"client": "client", "clinician": "clinician", "admin": "admin"}
-OPERATOR = "the clinic's operator (on the server)"
+OPERATOR = "The clinic's operator (on the server)"
 
 
 def action_words(action: str) -> str:
