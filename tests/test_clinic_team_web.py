@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -73,7 +74,8 @@ def browsers(shared: ClinicWorld) -> dict[str, TestClient]:
 def test_each_new_route_answers_only_those_it_is_for(
     browsers: dict[str, TestClient], who: str, method: str, path: str, expected: dict[str, int]
 ) -> None:
-    answer = browsers[who].request(method, path, **({"data": {}} if method == "POST" else {}))
+    body: dict[str, Any] = {"data": {}} if method == "POST" else {}
+    answer = browsers[who].request(method, path, **body)
     if who == "nobody":
         assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
         return
