@@ -157,7 +157,7 @@ def test_the_client_page_shows_the_record_to_their_clinician_and_no_one_else(
     for words in ("Needs attention", "Stopped for pain", "Today, as A1 sees it", "This week",
                   "Progress", "Dose changes and their reasons", "Check-ins, last two weeks",
                   "Who looked at this record",
-                  "<strong>Ada (clinician)</strong> looked at the record"):  # fmt: skip
+                  "<strong>Ada (clinician)</strong> looked at your record"):  # fmt: skip
         assert words in page.text, words
     assert w.browser(w.admin).get(url).status_code == 200  # an admin reads every record
     for stranger in (w.clin_b, w.a2):

@@ -116,7 +116,7 @@ def test_an_admin_invites_assigns_and_disables_and_a_client_reads_their_log(
     _card(page, name).locator("button", has_text="Disable").click()
     page.wait_for_selector(f"p.notice:has-text('{name} is disabled')")
     page.goto(f"{live.base}/clinic/clients/{w.a1.client_id}")
-    assert "looked at the record" in page.content()
+    assert "looked at your record" in page.content()
     _check(page, "client-record", width)
     page.context.close()
 
@@ -125,6 +125,8 @@ def test_an_admin_invites_assigns_and_disables_and_a_client_reads_their_log(
     phone.goto(live.base + "/care")
     phone.click("main a:has-text('Who opened your record')")
     phone.wait_for_selector("h1:has-text('Who opened your record')")
-    assert "Admin (admin)" in phone.content() and "looked at the record" in phone.content()
+    assert (
+        "Admin (practice admin)" in phone.content() and "looked at your record" in phone.content()
+    )
     _check(phone, "care-access", width)
     phone.context.close()

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from supple.core.access import Action, Role
+from supple.core.access import Action
 from supple.core.errors import FieldError, InputError
 from supple.services.care_access import authorize, display_name
 from supple.services.history import as_adjustment
 from supple.services.profile import get_profile, program_for
 from supple.services.safety import record_clearance
 from supple.services.scope import Scope
-from supple.store import access_log, accounts, adjustments, screens
+from supple.store import accounts, adjustments, screens
 
 
 def client_name(scope: Scope) -> str:
@@ -134,17 +134,3 @@ def care_view(scope: Scope) -> CareView:
         )
     changes.sort(key=lambda c: c.at, reverse=True)
     return CareView(sorted(names[i] for i in clinician_ids if i in names), changes)
-
-
-OWN_VISITS = 100  # the newest entries a client's own access-log page shows
-
-
-def access_log_view(scope: Scope, limit: int = OWN_VISITS) -> list[access_log.Entry]:
-    """Who opened or changed the subject's record, newest first, for those ``core.access``
-    lets read that log (the client themself, their clinicians, admins). A client's own
-    sessions and check-ins are left out of their view: they know they did those."""
-    user = authorize(scope, Action.READ_ACCESS_LOG)
-    others = user.id if user.role is Role.CLIENT else None
-    return access_log.entries(
-        scope.store, person_id=scope.require_subject(), limit=limit, others_than=others
-    )

@@ -55,15 +55,8 @@ def append(
         )
 
 
-def entries(
-    store: Store,
-    *,
-    person_id: int | None = None,
-    limit: int = 200,
-    others_than: int | None = None,
-) -> list[Entry]:
-    """The newest entries first: about one client when ``person_id`` is given, else all;
-    leaving out those of the user ``others_than`` (a client's own writes, in their own view)."""
+def entries(store: Store, *, person_id: int | None = None, limit: int = 200) -> list[Entry]:
+    """The newest entries first: about one client when ``person_id`` is given, else all."""
     query = (
         sa.select(access_log, users.c.email, users.c.name, users.c.role)
         .outerjoin(users, users.c.id == access_log.c.actor_user_id)
@@ -72,10 +65,6 @@ def entries(
     )
     if person_id is not None:
         query = query.where(access_log.c.person_id == person_id)
-    if others_than is not None:
-        query = query.where(
-            sa.or_(access_log.c.actor_user_id.is_(None), access_log.c.actor_user_id != others_than)
-        )
     with store.read() as conn:
         return [
             Entry(

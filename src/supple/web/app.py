@@ -23,7 +23,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from supple import __version__
-from supple.core import access_words
 from supple.core.errors import Blocked, NotFound, PlanError, Refused, SuppleError
 from supple.core.safety import DISCLAIMER, URGENT_TITLE
 from supple.web.body_limit import BodyLimit
@@ -252,6 +251,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(settings_pages.router)
     if settings.clinic:
+        from supple.services import record_visits
         from supple.web import (
             care_pages,
             clinic_pages,
@@ -275,8 +275,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(client_record.own, prefix="/api/v1")
         templates.env.globals["clinic"] = True
         templates.env.filters["device"] = signin_pages.device_name
-        templates.env.filters["action_words"] = access_words.action_words
-        templates.env.filters["actor_words"] = care_pages.actor_of
+        templates.env.globals["role_words"] = record_visits.ROLE_WORDS
     app.include_router(openapi.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]

@@ -17,9 +17,8 @@ from starlette.datastructures import UploadFile
 
 from supple import services
 from supple.core.access import Action
-from supple.core.access_words import actor_words
 from supple.core.errors import FieldError, InputError, PlanError
-from supple.services import Scope, care_notes, care_team, prescribing, templates
+from supple.services import Scope, care_notes, care_team, prescribing, record_visits, templates
 from supple.web import care_forms
 from supple.web.care_forms import form_fields, problem_of, whole
 from supple.web.clinic_scope import CurrentUser, for_client, offered
@@ -252,20 +251,14 @@ def care_page(request: Request, scope: RequestScope) -> Response:
     return render(request, "care.html", "care", "Your care", view=view)
 
 
-def actor_of(entry: Any) -> str:
-    """An access-log entry's actor in words (the template filter ``actor_words``)."""
-    return actor_words(entry.actor_name, entry.actor_email, entry.actor_role)
-
-
 @router.get("/care/access")
 def access_page(request: Request, scope: RequestScope) -> Response:
     """Who at the clinic opened or changed the signed-in client's record, newest first."""
-    entries = care_team.access_log_view(scope)
     return render(
         request,
         "care_access.html",
         "care",
         "Who opened your record",
-        entries=entries,
-        limit=care_team.OWN_VISITS,
+        entries=record_visits.visits(scope),
+        limit=record_visits.VISITS,
     )

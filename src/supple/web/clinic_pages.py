@@ -17,7 +17,7 @@ from supple.core import attention
 from supple.core.access import Action
 from supple.core.errors import InputError
 from supple.exports.links import Links
-from supple.services import Scope, caseload
+from supple.services import Scope, caseload, record_visits
 from supple.web.clinic_scope import (
     Caseload,
     ClientRecord,
@@ -174,7 +174,7 @@ def client_page(request: Request, scope: ClientRecord, me: CurrentUser) -> Respo
                 c for c in reversed(services.list_checkins(scope, until=on)) if c.on_date >= first
             ],
         }
-    context["visits"] = caseload.access_entries(scope)
+    context["visits"] = record_visits.visits(scope)
     return render(request, "clinic_client.html", "clinic", row.name, me=me, **context)
 
 
