@@ -40,18 +40,18 @@ def _page(browser: Any, width: int = 390, height: int = 844, scheme: str = "ligh
 
 
 def _axe_everywhere(browser: Any, server: Server, path: str, name: str) -> None:
-    """Axe at zero violations at 390x844 and 1280x800, light and dark, each photographed."""
+    """Axe at zero violations at 390x844 in the light theme and 1280x800 in the dark one, each
+    photographed (the theme decides contrast, the width the layout; see test_web_browser)."""
     from axe_playwright_python.sync_playwright import Axe
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in SIZES:
-        for scheme in ("light", "dark"):
-            page = _page(browser, width, height, scheme)
-            page.goto(server.base + path)
-            results = Axe().run(page)
-            page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
-            page.context.close()
-            assert results.violations_count == 0, (path, width, scheme, results.generate_report())
+    for (width, height), scheme in zip(SIZES, ("light", "dark"), strict=True):
+        page = _page(browser, width, height, scheme)
+        page.goto(server.base + path)
+        results = Axe().run(page)
+        page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
+        page.context.close()
+        assert results.violations_count == 0, (path, width, scheme, results.generate_report())
 
 
 # --- 1. links from the calendar and paper open pages -------------------------------------------
