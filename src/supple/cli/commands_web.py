@@ -153,6 +153,7 @@ def serve(
         threading.Timer(1.0, webbrowser.open, args=(address,)).start()
     config = uvicorn.Config(
         app,
+        http=_http_protocol(),
         host=host.strip("[]"),
         port=port,
         log_level="warning",
@@ -213,6 +214,7 @@ def _serve_clinic(
             err=True,
         )
     options: dict[str, Any] = dict(
+        http=_http_protocol(),
         host=host.strip("[]"),
         port=port,
         log_level="warning",
@@ -228,6 +230,14 @@ def _serve_clinic(
     store.dispose()
     os.environ.update(settings.to_env())
     uvicorn.run("supple.web.app:app_from_env", factory=True, workers=workers, **options)
+
+
+def _http_protocol() -> type[Any]:
+    """The HTTP protocol of every server process: uvicorn's h11 with TCP_NODELAY set on each
+    connection (``web.nodelay``; without it, ``--workers`` > 1 stalls keep-alive answers)."""
+    from supple.web.nodelay import NoDelayH11
+
+    return NoDelayH11
 
 
 def _server_class(base: type[Any]) -> type[Any]:

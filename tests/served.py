@@ -1,0 +1,96 @@
+"""A real `supple serve --clinic` in a process of its own, for the tests that need the server as
+it runs in production: several worker processes, real sockets, signals."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass
+class Served:
+    """The server process, its address, and what it printed (read once it has stopped)."""
+
+    proc: subprocess.Popen[str]
+    port: int
+    output: str = ""
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def workers(self) -> list[int]:
+        """The worker processes uvicorn's supervisor started (none with one worker)."""
+        return worker_pids(self.proc.pid)
+
+
+def worker_pids(parent: int) -> list[int]:
+    """Children of ``parent`` that are uvicorn workers (spawned interpreters), oldest first."""
+    try:
+        with open(f"/proc/{parent}/task/{parent}/children") as f:
+            children = [int(p) for p in f.read().split()]
+    except FileNotFoundError:
+        return []
+    found = []
+    for pid in children:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ")
+        except FileNotFoundError:
+            continue
+        if b"spawn_main" in cmdline:
+            found.append(pid)
+    return found
+
+
+def healthy(base: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=timeout) as answer:
+            return bool(json.loads(answer.read()) == {"status": "ok"})
+    except OSError:
+        return False
+
+
+def wait_until(check: object, seconds: float, step: float = 0.1) -> bool:
+    """Poll ``check()`` until it is true or ``seconds`` have passed."""
+    assert callable(check)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(step)
+    return bool(check())
+
+
+@contextmanager
+def serve_clinic(url: str, port: int, *args: str) -> Iterator[Served]:
+    """``supple serve --clinic --port PORT ARGS…`` on the clinic at ``url``, healthy on entry;
+    stopped (SIGTERM, then SIGKILL) on the way out, its output kept on the ``Served``."""
+    env = {**os.environ, "SUPPLE_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "supple", "serve", "--clinic", "--port", str(port), *args]
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    served = Served(proc, port)
+    try:
+        if not wait_until(lambda: healthy(served.base) or proc.poll() is not None, 30):
+            raise AssertionError("the clinic server did not answer /healthz within 30 s")
+        assert proc.poll() is None, "the clinic server stopped on its own"
+        yield served
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        served.output = proc.stdout.read() if proc.stdout else ""
+        if proc.stdout:
+            proc.stdout.close()
