@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench clean chromium pango
+.PHONY: run test lint typecheck unit bench clean chromium pango pgserver
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,18 @@ pango:
 	  fi; \
 	fi
 
-test: $(DEVSTAMP) chromium pango
+# The database-restart fault test starts a PostgreSQL cluster of its own (initdb, pg_ctl):
+# root installs Debian's server binaries, anyone else is told how.
+pgserver:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else \
+	    echo "note: the database-restart test needs PostgreSQL's server: sudo apt-get install postgresql"; \
+	  fi; \
+	fi
+
+test: $(DEVSTAMP) chromium pango pgserver
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -70,15 +71,21 @@ def wait_until(check: object, seconds: float, step: float = 0.1) -> bool:
 
 
 @contextmanager
-def serve_clinic(url: str, port: int, *args: str) -> Iterator[Served]:
+def serve_clinic(
+    url: str, port: int, *args: str, env: dict[str, str] | None = None
+) -> Iterator[Served]:
     """``supple serve --clinic --port PORT ARGS…`` on the clinic at ``url``, healthy on entry;
     stopped (SIGTERM, then SIGKILL) on the way out, its output kept on the ``Served``."""
-    env = {**os.environ, "SUPPLE_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, **(env or {}), "SUPPLE_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "supple", "serve", "--clinic", "--port", str(port), *args]
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
     served = Served(proc, port)
+    lines: list[str] = []
+    # Read as it comes: a full pipe would block the server at its next log line.
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
+    reader.start()
     try:
         if not wait_until(lambda: healthy(served.base) or proc.poll() is not None, 30):
             raise AssertionError("the clinic server did not answer /healthz within 30 s")
@@ -91,6 +98,7 @@ def serve_clinic(url: str, port: int, *args: str) -> Iterator[Served]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        served.output = proc.stdout.read() if proc.stdout else ""
+        reader.join(10)
+        served.output = "".join(lines)
         if proc.stdout:
             proc.stdout.close()

@@ -7,10 +7,12 @@
      ├── Refused            not this actor's to do, on a record they may see (403)
      ├── Blocked            refused for now by the person's own state (a red flag, a stop for
      │                      pain), however well it was asked: HTTP 409
-     └── InputError         a value given on the command line or in a form is malformed
-          └── FieldError    ... naming the form field or body key it came from
+     ├── InputError         a value given on the command line or in a form is malformed
+     │    └── FieldError    ... naming the form field or body key it came from
+     └── Unavailable        a part Supple stands on (its database) cannot be reached now:
+                            nothing wrong with the request, try it again shortly (HTTP 503)
 
-Adapters turn these into exit code 2 (CLI) or 4xx (web); anything else is a bug.
+Adapters turn these into exit code 2 (CLI) or 4xx/503 (web); anything else is a bug.
 """
 
 from __future__ import annotations
@@ -71,3 +73,8 @@ class FieldError(InputError):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(message)
+
+
+class Unavailable(SuppleError):
+    """The database (or another part Supple needs) cannot be reached or refused the connection:
+    a restart, a network cut. The request may succeed unchanged a few seconds later."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
-from supple.core.errors import SuppleError
+from supple.core.errors import Unavailable
 from supple.settings import Settings
 from supple.store import row_security
 from supple.store.row_security import RowActor
@@ -31,8 +31,25 @@ T = TypeVar("T")
 HEAD = "0015"  # the newest migration's revision; a test keeps this in step with Alembic
 
 
-class DatabaseError(SuppleError):
-    """The database cannot be opened or reached; the message says which and why."""
+class DatabaseError(Unavailable):
+    """The database cannot be opened or reached; the message says which and why. (The web app
+    answers it with 503: at request time it means the server is down or restarting.)"""
+
+
+CONNECT_TIMEOUT = 3  # seconds to reach a PostgreSQL server before a request gives up on it
+
+
+def _engine_defaults(url: sa.URL) -> dict[str, Any]:
+    """PostgreSQL: every connection taken from the pool is tested first (``pool_pre_ping``: a
+    round trip), so after the server restarts the pool drops its dead connections by itself
+    instead of handing one to a request; and a server that does not answer is given up on after
+    ``CONNECT_TIMEOUT`` (unless the URL says otherwise), so a request fails fast, never hangs."""
+    if url.get_backend_name() != "postgresql":
+        return {}
+    defaults: dict[str, Any] = {"pool_pre_ping": True}
+    if "connect_timeout" not in url.query:
+        defaults["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
+    return defaults
 
 
 def default_url() -> str:
@@ -76,7 +93,7 @@ class Store:
                     f"cannot create the folder {folder} for the database: {exc.strerror}"
                 ) from None
         try:
-            self.engine = sa.create_engine(self.url, **engine_args)
+            self.engine = sa.create_engine(self.url, **{**_engine_defaults(parsed), **engine_args})
         except (sa.exc.NoSuchModuleError, sa.exc.ArgumentError, ImportError) as exc:
             raise DatabaseError(f"not a database URL Supple can use: {url!r} ({exc})") from None
         if self.is_sqlite:

@@ -3,7 +3,8 @@ a person can meet turned into 404/422 answers (JSON under ``/api``, a page elsew
 of a 500.
 
 The guards, outermost first (each a pure ASGI layer, cheap on the player's event posts):
-security headers → Host (rebinding) → body size → cross-site writes → FastAPI's own stack.
+security headers → Host (rebinding) → body size → cross-site writes → an unreachable database
+answered with 503 → (clinic) sign-in → FastAPI's own stack.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from supple.web.methods import allowed
 from supple.web.refusals import is_api
 from supple.web.rule_links import reason_with_rule_links
 from supple.web.settings import WebSettings
+from supple.web.unavailable import OUTAGES, OutageGuard, on_outage
 
 HERE = Path(__file__).parent
 
@@ -186,6 +188,7 @@ class SuppleApp(FastAPI):
 
             stack = SignInGuard(stack, self.state.roots, behind_tls=settings.proxy_headers)
             hosts = (*hosts, *configured_hosts(settings))
+        stack = OutageGuard(stack)
         inner = CrossSiteGuard(
             stack,
             self.state.secret,
@@ -241,6 +244,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=600)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(SuppleError, _on_supple_error)
+    for outage in OUTAGES:  # the database restarting: 503, not a 500 (nor Unavailable's 422)
+        app.add_exception_handler(outage, on_outage)
     app.add_exception_handler(RecursionError, _on_too_deep)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     for router in api.routers():

@@ -35,6 +35,7 @@ from supple.services.clinic_access import Store
 from supple.services.signin import User
 from supple.web.csrf import WRITE_METHODS
 from supple.web.refusals import is_api
+from supple.web.unavailable import is_outage, note_outage
 
 SIGNED_IN_KEY = "supple.signed_in"  # the request's SignedIn (or None), set by this layer
 LOGGED_KEY = "supple.logged"  # (action, client id) a route recorded for the write's log entry
@@ -188,7 +189,14 @@ class SignInGuard:
         try:
             await self.app(scope, receive, noting_status)
         finally:
-            await run_in_threadpool(self._log_write, scope, signed, path, status)
+            try:
+                await run_in_threadpool(self._log_write, scope, signed, path, status)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                # The database went away after the route answered: the answer stands, this
+                # write's access-log line is lost (said in the server's log).
+                note_outage(scope["method"], path, exc)
 
     def _refusal(
         self, scope: Scope, path: str, headers: Headers, signed: SignedIn | None
