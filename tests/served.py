@@ -3,6 +3,7 @@ it runs in production: several worker processes, real sockets, signals."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
@@ -87,8 +89,10 @@ def serve_clinic(
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
     reader.start()
     try:
-        if not wait_until(lambda: healthy(served.base) or proc.poll() is not None, 30):
-            raise AssertionError("the clinic server did not answer /healthz within 30 s")
+        if not wait_until(lambda: healthy(served.base) or proc.poll() is not None, 60):
+            raise AssertionError(
+                "the clinic server did not answer /healthz within 60 s: " + "".join(lines)[-3000:]
+            )
         assert proc.poll() is None, "the clinic server stopped on its own"
         yield served
     finally:
@@ -102,3 +106,38 @@ def serve_clinic(
         served.output = "".join(lines)
         if proc.stdout:
             proc.stdout.close()
+
+
+class Client:
+    """One keep-alive connection with the client's API token, opened again after an error."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port = port
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.conn: http.client.HTTPConnection | None = None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def send(
+        self, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> tuple[int, dict[str, str], bytes, float]:
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        headers = dict(self.headers)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        start = time.monotonic()
+        try:
+            self.conn.request(method, path, body=data, headers=headers)
+            answer = self.conn.getresponse()
+            content = answer.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = None
+            raise
+        return answer.status, dict(answer.headers), content, time.monotonic() - start

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from tests.clinic_world import SECRET_KEY, build_world
 from tests.private_postgres import private_cluster
-from tests.served import Served, healthy, serve_clinic, wait_until
+from tests.served import Client, Served, healthy, serve_clinic, wait_until
 
 PG_PORT = 5441
 PORT = 8855
@@ -50,41 +50,6 @@ class Tally:
     acked_checkins: dict[str, int] = field(default_factory=dict)  # date → pain
     lock: threading.Lock = field(default_factory=threading.Lock)
     phase: str = "up"
-
-
-class Client:
-    """One keep-alive connection with the client's API token, opened again after an error."""
-
-    def __init__(self, port: int, token: str) -> None:
-        self.port = port
-        self.headers = {"Authorization": f"Bearer {token}"}
-        self.conn: http.client.HTTPConnection | None = None
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-
-    def send(
-        self, method: str, path: str, body: dict[str, Any] | None = None
-    ) -> tuple[int, dict[str, str], bytes, float]:
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        headers = dict(self.headers)
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        start = time.monotonic()
-        try:
-            self.conn.request(method, path, body=data, headers=headers)
-            answer = self.conn.getresponse()
-            content = answer.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            self.conn = None
-            raise
-        return answer.status, dict(answer.headers), content, time.monotonic() - start
 
 
 def _check_answer(

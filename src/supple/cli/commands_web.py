@@ -232,12 +232,14 @@ def _serve_clinic(
     uvicorn.run("supple.web.app:app_from_env", factory=True, workers=workers, **options)
 
 
-def _http_protocol() -> type[Any]:
+def _http_protocol() -> str:
     """The HTTP protocol of every server process: uvicorn's h11 with TCP_NODELAY set on each
-    connection (``web.nodelay``; without it, ``--workers`` > 1 stalls keep-alive answers)."""
-    from supple.web.nodelay import NoDelayH11
-
-    return NoDelayH11
+    connection (``web.nodelay``; without it, ``--workers`` > 1 stalls keep-alive answers on
+    uvicorn before 0.55). Named by its import path, not passed as the class: a worker process
+    then imports it while loading the app, after it has begun answering the supervisor's health
+    pings. (Unpickling the class would import ``supple.web`` first, and a worker slower than
+    the pings' five seconds on a busy machine is killed and started again, over and over.)"""
+    return "supple.web.nodelay:NoDelayH11"
 
 
 def _server_class(base: type[Any]) -> type[Any]:
