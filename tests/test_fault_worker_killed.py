@@ -113,13 +113,15 @@ def test_a_worker_killed_mid_load_costs_at_most_the_request_in_flight(
         respawn_took = time.monotonic() - killed_at
         after = s.workers()
 
+        setup.close()  # its connection may have been the dead worker's
+        again = Client(PORT, token)
         stored_before_resend = set(_stored(url, session_id))
         failed_ids = [event_id for _, event_id in seen["failed"]]
         for event_id in failed_ids:  # sent again: stored once, whether it went in or not
-            status, _, body, _ = setup.send("POST", path, {"id": event_id, "kind": "paused"})
+            status, _, body, _ = again.send("POST", path, {"id": event_id, "kind": "paused"})
             assert status in (200, 201), body
             assert (status == 200) is (event_id in stored_before_resend)
-        setup.close()
+        again.close()
         stored = _stored(url, session_id)
     sent = sum(seen["answers"].values()) + len(failed_ids)
     with capsys.disabled():
