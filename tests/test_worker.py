@@ -82,7 +82,11 @@ def test_the_minutes_tick_is_deferred_once_whatever_the_number_of_workers(
             app = make_app(runtime(clinic))
             async with app.open_async():
                 deferrer = PeriodicDeferrer(app.periodic_registry)
-                [periodic] = app.periodic_registry.periodic_tasks.values()
+                [periodic] = [
+                    p
+                    for p in app.periodic_registry.periodic_tasks.values()
+                    if p.task.name == job_tasks.TICK
+                ]
                 await deferrer.defer_jobs([(periodic, stamp)])
                 await deferrer.defer_jobs([(periodic, stamp + 60)])
 
@@ -94,6 +98,34 @@ def test_the_minutes_tick_is_deferred_once_whatever_the_number_of_workers(
     with clinic.store.read() as conn:
         defers = conn.execute(sa.text("SELECT count(*) FROM procrastinate_periodic_defers"))
         assert defers.scalar_one() == 1
+
+
+def test_the_hours_rollup_is_deferred_once_whatever_the_number_of_workers_and_rolls_up(
+    clinic: Clinic,
+) -> None:
+    from procrastinate.periodic import PeriodicDeferrer
+
+    stamp = int(NOW.timestamp())
+
+    async def three_workers_defer_the_same_hour() -> None:
+        for _ in range(3):
+            app = make_app(runtime(clinic))
+            async with app.open_async():
+                deferrer = PeriodicDeferrer(app.periodic_registry)
+                [periodic] = [
+                    p
+                    for p in app.periodic_registry.periodic_tasks.values()
+                    if p.task.name == job_tasks.ROLLUP
+                ]
+                await deferrer.defer_jobs([(periodic, stamp)])
+
+    asyncio.run(three_workers_defer_the_same_hour())
+    assert [args["timestamp"] for _, args in jobs(clinic, job_tasks.ROLLUP)] == [stamp]
+    asyncio.run(run(runtime(clinic), WorkerOptions(wait=False, poll=0.1)))
+    with clinic.store.read() as conn:
+        rolled = conn.execute(sa.text("SELECT count(*), max(on_date) FROM day_rollups")).one()
+    assert jobs(clinic, job_tasks.ROLLUP) == []  # done (successful jobs are deleted)
+    assert rolled[0] > 0 and rolled[1] < NOW.date()  # the clients' days up to yesterday
 
 
 def test_a_tick_defers_each_alert_once_and_a_worker_delivers_it(

@@ -19,7 +19,8 @@ from procrastinate.exceptions import AlreadyEnqueued
 
 from supple.core.notify import DIGEST_GRACE, REMINDER_GRACE
 from supple.jobs.root import Runtime
-from supple.services import reaching
+from supple.services import reaching, rollups
+from supple.services.scope import FixedClock, Scope
 
 log = logging.getLogger("supple.jobs")
 
@@ -38,6 +39,7 @@ def _runtime(context: JobContext) -> Runtime:
 
 TICK = "supple:tick"
 DELIVER = "supple:deliver"
+ROLLUP = "supple:rollup"
 
 
 async def defer_due(app: App, due: list[reaching.Due]) -> int:
@@ -82,6 +84,17 @@ def register(app: App) -> None:
         """Find the reminders, alerts and digests that fell due up to this minute."""
         until = datetime.fromtimestamp(timestamp, UTC)
         return await find_and_defer(context.app, _runtime(context), until)
+
+    @app.periodic(cron="7 * * * *", periodic_id="rollup")
+    @app.task(name=ROLLUP, queueing_lock="rollup", retry=RETRY, pass_context=True)
+    async def rollup(context: JobContext, timestamp: int) -> str:
+        """Roll up the days that have ended (in each client's zone) since the last run: hourly,
+        since clients' nights fall at different hours; deferred once per hour whatever the
+        number of workers (procrastinate's periodic defers are unique per task and moment)."""
+        at = datetime.fromtimestamp(timestamp, UTC)
+        scope = Scope.operator(_runtime(context).store, FixedClock(at))
+        run = await asyncio.to_thread(rollups.roll_up, scope, at)
+        return f"rolled up {run.rows} days of {run.clients} clients in {run.seconds:.1f} s"
 
     @app.task(name=DELIVER, retry=RETRY, pass_context=True)
     async def deliver(

@@ -44,6 +44,7 @@ from supple.core.errors import InputError
 from supple.core.plan import Program
 from supple.core.safety import QUESTIONS
 from supple.core.timeline import Timeline, to_json
+from supple.services import rollups
 from supple.services.clinic_accounts import Invite, parse_base_url
 from supple.services.scope import Scope
 from supple.store import accounts, bulk, demo_practice, invites
@@ -77,6 +78,7 @@ TABLES = (
     "checkins",
     "dose_adjustments",
     "access_log",
+    "day_rollups",
 )
 
 
@@ -97,6 +99,7 @@ class Made:
     first_day: date | None = None
     last_day: date | None = None
     seconds: float = 0.0
+    rollup_seconds: float = 0.0  # the nightly rollup of the history written, within seconds
 
 
 def check_sizes(clinicians: int, clients: int, days: int) -> None:
@@ -152,6 +155,9 @@ def make_demo(
         if progress:
             progress(end, clients)
     made.counts["users"] += clinicians
+    rolled = rollups.roll_up(scope, now)  # the history's nights, as the job would have rolled
+    made.counts["day_rollups"] += rolled.rows
+    made.rollup_seconds = rolled.seconds
     user = accounts.require_user(store, _client_email(0))
     invite = _invite(scope, user.id, base) if password_hash is None else None
     made.sample_client = Account(user.email, user.name or "", invite)

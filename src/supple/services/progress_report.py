@@ -9,6 +9,7 @@ from typing import Any
 
 from supple.core.adapt import History, adapt
 from supple.core.day_plan import scheduled_days
+from supple.core.done import DayEvidence, done_days
 from supple.core.outcomes import (
     HABIT_DAYS,
     HABIT_SESSIONS,
@@ -43,9 +44,20 @@ class Progress:
     review: Review | None
 
 
-def _session_dates(scope: Scope, history: History) -> set[date]:
-    rows = checkins.list_for(scope.store, scope.require_subject(), kind="session")
-    return {d for d, ex in history.done.items() if ex} | {row.on_date for row in rows}
+def _session_dates(scope: Scope, history: History, on: date) -> frozenset[date]:
+    """The days that count as a session done (``core.done``, the dashboard's rule too)."""
+    evidence: dict[date, DayEvidence] = {}
+    for day, exercises in history.done.items():  # work steps done (and days rated alone)
+        evidence[day] = DayEvidence(work_steps=len(exercises))
+    for row in checkins.list_for(scope.store, scope.require_subject(), until=on):
+        if row.kind in ("session", "exercise"):
+            old = evidence.get(row.on_date, DayEvidence())
+            evidence[row.on_date] = DayEvidence(
+                old.work_steps,
+                old.session_checkins + (row.kind == "session"),
+                old.ratings + (row.kind == "exercise"),
+            )
+    return done_days(evidence)
 
 
 def progress(scope: Scope, on: date) -> Progress:
@@ -57,7 +69,7 @@ def progress(scope: Scope, on: date) -> Progress:
     result = adapt(
         program, start, history, on + timedelta(days=1), load_adjustments(scope, profile)
     )
-    done = _session_dates(scope, history)
+    done = _session_dates(scope, history, on)
     mornings = []
     day = max(start, on - timedelta(days=27))
     while day <= on:

@@ -5,27 +5,28 @@ statement over the whole caseload (the clients are a subquery, never a loop and 
 ids), so 5 clients and 200 cost the same number of round trips; the rules that read the rows
 are ``core.attention``'s, applied by ``services.caseload``.
 
-What counts as a session done on a day: a session of that day with a step completed after its
-get-ready countdown, or a session or exercise check-in of that day (a session logged by
-check-ins alone). The client's own progress page counts a completed *work* step; telling the
-two apart here would mean reading each session's stored timeline, about a second for 6,000
-sessions on PostgreSQL, so the dashboard takes the step's place in the timeline instead.
+What counts as a session done on a day is ``core.done``'s rule, the progress page's too: the
+database gathers the evidence (a work step completed, read from the session's own timeline; a
+session check-in; an exercise rated) and the rule decides. Days that are over come from the
+nightly rollups (``rollup_schema``) when a client's rows are whole; the rest is read live.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from supple.core.access import Role
+from supple.core.done import WORK, DayEvidence, session_done
 from supple.core.pain import ALARMING, STOP_AT
 from supple.store.care_schema import alert_acks
 from supple.store.clinic_schema import client_clinicians, users
 from supple.store.database import Store
+from supple.store.rollup_schema import day_rollups
 from supple.store.schema import (
     checkins,
     clearances,
@@ -138,58 +139,151 @@ def clients(conn: sa.Connection, ids: sa.Select[Any]) -> list[Client]:
     ]
 
 
-def _session_done() -> sa.ColumnElement[bool]:
-    """A session with a step completed after its get-ready countdown (step 0)."""
+def _work_done(dialect: str) -> sa.ColumnElement[bool]:
+    """A session with a *work* step completed (``core.done``): the step's kind is read from the
+    session's own timeline snapshot by the database, so a plan edited since changes nothing."""
+    index = session_events.c.step_index
+    if dialect == "postgresql":
+        kind = sa.func.json_extract_path_text(
+            sessions.c.timeline, "steps", sa.cast(index, sa.Text), "kind"
+        )
+    else:
+        kind = sa.func.json_extract(sessions.c.timeline, sa.func.printf("$.steps[%d].kind", index))
     return sa.exists(
         sa.select(session_events.c.id).where(
             session_events.c.session_id == sessions.c.id,
             session_events.c.kind == "step_completed",
-            session_events.c.step_index >= 1,
+            kind == WORK,
         )
     )
 
 
+@dataclass
+class Days:
+    """What each client's days from some date on say, as the rules read them: the morning's
+    pain, the ratings that may stop a session, and the days that count as a session done."""
+
+    mornings: dict[int, dict[date, int]] = field(default_factory=lambda: defaultdict(dict))
+    stops: dict[int, list[Stop]] = field(default_factory=lambda: defaultdict(list))
+    done: dict[int, set[date]] = field(default_factory=lambda: defaultdict(set))
+
+
+def days_from(conn: sa.Connection, ids: sa.Select[Any], since: date) -> Days:
+    """The caseload's days from ``since`` on, computed from the records (three statements;
+    each row is small: the database takes the pain out of the stored check-in, and leaves the
+    ratings that stop nothing where they are)."""
+    days = Days()
+    pain = checkins.c["values"]["pain"].as_integer()
+    for person_id, on, value in conn.execute(
+        sa.select(checkins.c.person_id, checkins.c.on_date, pain).where(
+            checkins.c.person_id.in_(ids),
+            checkins.c.on_date >= since,
+            checkins.c.kind == "morning",
+        )
+    ):
+        if value is not None:
+            days.mornings[person_id][on] = value
+    quality = checkins.c["values"]["quality"].as_string()
+    for row in conn.execute(
+        sa.select(checkins.c.person_id, checkins.c.on_date, checkins.c.subject, pain, quality)
+        .where(
+            checkins.c.person_id.in_(ids),
+            checkins.c.on_date >= since,
+            checkins.c.kind == "exercise",
+            sa.or_(pain >= STOP_AT, sa.func.lower(quality).in_(sorted(ALARMING))),
+        )
+        .order_by(checkins.c.id)  # as rated: a day's stops are named in that order
+    ):
+        days.stops[row.person_id].append(Stop(row.on_date, row.subject, row[3], row[4]))
+    played = sa.select(
+        sessions.c.person_id, sessions.c.on_date.label("on"), sa.literal("work").label("what")
+    ).where(
+        sessions.c.person_id.in_(ids), sessions.c.on_date >= since, _work_done(conn.dialect.name)
+    )
+    logged = sa.select(
+        checkins.c.person_id, checkins.c.on_date.label("on"), checkins.c.kind.label("what")
+    ).where(
+        checkins.c.person_id.in_(ids),
+        checkins.c.on_date >= since,
+        checkins.c.kind.in_(SESSION_KINDS),
+    )
+    seen: dict[tuple[int, date], set[str]] = defaultdict(set)
+    for person_id, on, what in conn.execute(sa.union(played, logged)):
+        seen[(person_id, on)].add(what)
+    for (person_id, on), what in seen.items():
+        evidence = DayEvidence(
+            work_steps=int("work" in what),
+            session_checkins=int("session" in what),
+            ratings=int("exercise" in what),
+        )
+        if session_done(evidence):
+            days.done[person_id].add(on)
+    return days
+
+
+def _rolled(
+    conn: sa.Connection, ids: sa.Select[Any], found: list[Client], since: date
+) -> tuple[dict[int, date], Days]:
+    """The rollups of the caseload from ``since`` on (one statement), and for each client the
+    first day to read live: the day after the newest rollup when the client's rows run without
+    a gap from the first day the window needs, else that first day (rollups missing: every day
+    is read live, never a wrong number)."""
+    rows: dict[int, list[Any]] = defaultdict(list)
+    for row in conn.execute(
+        sa.select(day_rollups)
+        .where(day_rollups.c.person_id.in_(ids), day_rollups.c.on_date >= since)
+        .order_by(day_rollups.c.person_id, day_rollups.c.on_date)
+    ):
+        rows[row.person_id].append(row)
+    live_from: dict[int, date] = {}
+    rolled = Days()
+    for client in found:
+        if client.start_date is None:
+            continue
+        first = max(since, client.start_date)
+        mine = [r for r in rows.get(client.client_id, []) if r.on_date >= first]
+        contiguous = bool(mine) and (mine[-1].on_date - first).days + 1 == len(mine)
+        if not contiguous or mine[0].on_date != first:
+            live_from[client.client_id] = first
+            continue
+        live_from[client.client_id] = mine[-1].on_date + timedelta(days=1)
+        for r in mine:
+            _add_rollup(rolled, client.client_id, r)
+    return live_from, rolled
+
+
+def _add_rollup(days: Days, person_id: int, row: Any) -> None:
+    if row.done:
+        days.done[person_id].add(row.on_date)
+    if row.morning_pain is not None:
+        days.mornings[person_id][row.on_date] = row.morning_pain
+    for exercise_id, pain, quality in row.stops or ():
+        days.stops[person_id].append(Stop(row.on_date, exercise_id, pain, quality))
+
+
 def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], Records]:
     """The caseload's clients and their records: morning pain, ratings that may stop a session
-    and the days with a session from ``since`` on, and, however old, each client's last
-    session, last morning, red-flag answers, clearances and acknowledged items. Nine
-    statements, whatever the caseload's size; each row is small (the database takes the pain
-    out of the stored check-in, and leaves the ratings that stop nothing where they are)."""
+    and the days with a session from ``since`` on (from the nightly rollups where they are
+    whole, the rest live), and, however old, each client's last session, last morning,
+    red-flag answers, clearances and acknowledged items. Ten statements, whatever the
+    caseload's size."""
     records = Records()
     with store.read() as conn:
         found = clients(conn, ids)
-        pain = checkins.c["values"]["pain"].as_integer()
-        for person_id, on, value in conn.execute(
-            sa.select(checkins.c.person_id, checkins.c.on_date, pain).where(
-                checkins.c.person_id.in_(ids),
-                checkins.c.on_date >= since,
-                checkins.c.kind == "morning",
-            )
-        ):
-            if value is not None:
-                records.mornings[person_id][on] = value
-        quality = checkins.c["values"]["quality"].as_string()
-        for row in conn.execute(
-            sa.select(
-                checkins.c.person_id, checkins.c.on_date, checkins.c.subject, pain, quality
-            ).where(
-                checkins.c.person_id.in_(ids),
-                checkins.c.on_date >= since,
-                checkins.c.kind == "exercise",
-                sa.or_(pain >= STOP_AT, sa.func.lower(quality).in_(sorted(ALARMING))),
-            )
-        ):
-            records.stops[row.person_id].append(Stop(row.on_date, row.subject, row[3], row[4]))
-        played = sa.select(sessions.c.person_id, sessions.c.on_date.label("on")).where(
-            sessions.c.person_id.in_(ids), sessions.c.on_date >= since, _session_done()
-        )
-        logged = sa.select(checkins.c.person_id, checkins.c.on_date.label("on")).where(
-            checkins.c.person_id.in_(ids),
-            checkins.c.on_date >= since,
-            checkins.c.kind.in_(SESSION_KINDS),
-        )
-        for person_id, on in conn.execute(sa.union(played, logged)):
-            records.session_days[person_id].add(on)
+        live_from, rolled = _rolled(conn, ids, found, since)
+        live = days_from(conn, ids, min(live_from.values(), default=since))
+        for client in found:
+            cid = client.client_id
+            edge = live_from.get(cid, since)
+            records.mornings[cid] = rolled.mornings.get(cid, {}) | {
+                d: p for d, p in live.mornings.get(cid, {}).items() if d >= edge
+            }
+            records.stops[cid] = rolled.stops.get(cid, []) + [
+                s for s in live.stops.get(cid, []) if s.on >= edge
+            ]
+            records.session_days[cid] = rolled.done.get(cid, set()) | {
+                d for d in live.done.get(cid, set()) if d >= edge
+            }
         _last_sessions(conn, ids, records)
         _last_mornings(conn, ids, records)
         _screens(conn, ids, records)
@@ -225,7 +319,7 @@ def _last_sessions(conn: sa.Connection, ids: sa.Select[Any], records: Records) -
     client = ids.subquery()
     played = (
         sa.select(sessions.c.on_date)
-        .where(sessions.c.person_id == client.c.person_id, _session_done())
+        .where(sessions.c.person_id == client.c.person_id, _work_done(conn.dialect.name))
         .order_by(sessions.c.on_date.desc())
         .limit(1)
         .scalar_subquery()

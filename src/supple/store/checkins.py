@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from supple.store.database import Store
+from supple.store.rollup_schema import forget_from
 from supple.store.schema import checkins
 
 
@@ -33,6 +34,7 @@ def upsert(
         & (checkins.c.subject == subject)
     )
     with store.write() as conn:
+        forget_from(conn, person_id, on)  # a rolled-up day changed: the dashboard reads it live
         updated = conn.execute(checkins.update().where(key).values(values=values, recorded_at=at))
         if updated.rowcount:
             return True

@@ -31,9 +31,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from supple.store import row_security
+from supple.store.rollup_schema import day_rollups
 from supple.store.schema import sessions
 
 CLOSING_KINDS = ("session_finished", "session_stopped")
+DONE_KINDS = ("step_completed",)  # the events that may change a day's "done" (core.done)
 _AS_SYSTEM = f"SELECT set_config('{row_security.KIND}', 'system', true)"
 MAX_GROUP = 256  # an upper bound on one transaction's length, not a wait
 
@@ -82,9 +84,10 @@ def _settle(pairs: list[tuple[asyncio.Future[Outcome], Outcome | BaseException]]
             future.set_result(result)
 
 
-def _statements() -> tuple[Any, Any]:
-    """Closing a session and the follow-up check (is it that person's session?), built once
-    per writer."""
+def _statements() -> tuple[Any, Any, Any]:
+    """Closing a session, the follow-up check (is it that person's session?) and forgetting
+    the rollups from the session's day on (a step completed in a session synced late changes a
+    rolled-up day), built once per writer."""
     owner = (sessions.c.id == sa.bindparam("b_session", type_=sa.String)) & (
         sessions.c.person_id == sa.bindparam("b_person", type_=sa.Integer)
     )
@@ -97,7 +100,12 @@ def _statements() -> tuple[Any, Any]:
         )
     )
     known = sa.select(sessions.c.id).where(owner)
-    return close, known
+    day = sa.select(sessions.c.on_date).where(owner).scalar_subquery()
+    forget = day_rollups.delete().where(
+        (day_rollups.c.person_id == sa.bindparam("b_person", type_=sa.Integer))
+        & (day_rollups.c.on_date >= day)
+    )
+    return close, known, forget
 
 
 def _params(item: EventWrite) -> dict[str, Any]:
@@ -205,8 +213,9 @@ class EventWriter:
         )
         self._lock = lock
         self._wrap_error = wrap_error
-        close, known = _statements()
+        close, known, forget = _statements()
         self._close, self._known = _Raw(close, dialect), _Raw(known, dialect)
+        self._forget = _Raw(forget, dialect)
         self._group = _GroupInsert(dialect)
         self._dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
@@ -351,6 +360,12 @@ class EventWriter:
         self._driver(cursor.execute, sql, params)
         inserted = {row[0] for row in self._driver(cursor.fetchall)}
         outcomes: list[Outcome] = []
+        done_in = {(i.person_id, i.session_id) for i in items if i.kind in DONE_KINDS}
+        for person_id, session_id in sorted(done_in):
+            if any(i.event_id in inserted for i in items if i.session_id == session_id):
+                self._run_raw(
+                    cursor, self._forget, {"b_session": session_id, "b_person": person_id}
+                )
         for item in items:
             if item.event_id in inserted:
                 inserted.discard(item.event_id)  # the same id twice in a group: once stored

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from supple.store.database import Store
+from supple.store.rollup_schema import forget_from
 from supple.store.schema import session_events, sessions
 
 
@@ -81,7 +82,11 @@ def add_event(
     )
     # RETURNING says whether a row went in on both backends (rowcount does not, on psycopg).
     with store.write() as conn:
-        return conn.execute(statement).first() is not None
+        stored = conn.execute(statement).first() is not None
+        if stored and kind == "step_completed":  # a rolled-up day may have changed
+            day = sa.select(sessions.c.on_date).where(sessions.c.id == session_id)
+            forget_from(conn, person_id, day.scalar_subquery())
+        return stored
 
 
 def get(store: Store, person_id: int, session_id: str) -> sa.Row[Any] | None:
