@@ -178,3 +178,54 @@ def test_a_client_asking_for_their_own_clinic_page_is_sent_to_their_own_pages(
     report = me.get(f"/clinic/clients/{w.a1.client_id}/report?format=pdf")
     assert (report.status_code, report.headers["location"]) == (303, "/report?format=pdf")
     assert me.get(f"/clinic/clients/{w.a2.client_id}").status_code == 404
+
+
+def test_an_admins_list_comes_a_page_at_a_time_and_a_bad_cursor_or_limit_says_why(
+    world: ClinicWorld,
+) -> None:
+    w = world
+    admin = w.bearer(w.admin)
+    first = admin.get("/api/v1/clients", params={"limit": 2}).json()
+    assert len(first["clients"]) == 2 and first["next"] and first["previous"] is None
+    rest = admin.get("/api/v1/clients", params={"limit": 2, "after": first["next"]}).json()
+    assert len(rest["clients"]) == 1 and rest["next"] is None and rest["previous"]
+    assert set(ids(first) + ids(rest)) == {w.a1.client_id, w.a2.client_id, w.b1.client_id}
+    back = admin.get("/api/v1/clients", params={"limit": 2, "before": rest["previous"]}).json()
+    assert ids(back) == ids(first)
+    whole = admin.get("/api/v1/clients").json()  # an admin's default page: 50
+    assert len(whole["clients"]) == 3 and whole["next"] is None
+    mine = w.bearer(w.clin_a).get("/api/v1/clients").json()  # a clinician's: all at once
+    assert mine["next"] is None and len(mine["clients"]) == 2
+    own_page = w.bearer(w.clin_a).get("/api/v1/clients", params={"limit": 1}).json()
+    assert ids(own_page)[0] in {w.a1.client_id, w.a2.client_id} and own_page["next"]
+    for params, field in (
+        ({"after": "zzz"}, "after"),
+        ({"before": "WyJhIix0cnVlXQ"}, "before"),
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"limit": "ten"}, "limit"),
+    ):
+        answer = admin.get("/api/v1/clients", params=params)
+        assert answer.status_code == 422, (params, answer.text)
+        assert field in answer.text and "Traceback" not in answer.text
+    page = w.browser(w.admin).get("/clinic", params={"after": "zzz"})
+    assert page.status_code == 422 and "cursor from a previous page" in page.text
+
+
+def test_the_admins_dashboard_links_its_pages(
+    world: ClinicWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from supple.services import caseload
+
+    monkeypatch.setattr(caseload, "PAGE", 2)
+    w = world
+    browser = w.browser(w.admin)
+    page = browser.get("/clinic")
+    assert page.status_code == 200 and "2 clients on this page" in page.text
+    found = re.search(r'href="(/clinic\?after=[^"]+)" rel="next"', page.text)
+    assert found is not None and 'rel="prev"' not in page.text
+    last = browser.get(found[1].replace("&amp;", "&"))
+    assert last.status_code == 200 and "1 client on this page" in last.text
+    assert 'rel="prev"' in last.text and 'rel="next"' not in last.text
+    mine = w.browser(w.clin_a).get("/clinic")  # a clinician's whole caseload, no pages
+    assert "on this page" not in mine.text and 'rel="next"' not in mine.text

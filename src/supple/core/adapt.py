@@ -18,6 +18,7 @@ and a locked adjustment is never raised above.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -149,8 +150,13 @@ class Level:
     variant: Direction | None = None
 
 
-def ladder(plan: Dose, direction: Direction) -> list[Level]:
-    """Every level one can reach from the plan's dose in one direction, nearest first."""
+@functools.lru_cache(maxsize=4096)
+def ladder(plan: Dose, direction: Direction) -> tuple[Level, ...]:
+    """Every level one can reach from the plan's dose in one direction, nearest first.
+
+    Kept once made (a plan has a few dozen doses): the weekly-limit check asks for the levels of
+    every exercise of every day of two weeks at each progression, so a year's history asked for
+    the same ladders hundreds of thousands of times, most of a progress page's time."""
     step = _regress if direction == "easier" else _progress
     levels: list[Level] = []
     dose = plan
@@ -158,7 +164,7 @@ def ladder(plan: Dose, direction: Direction) -> list[Level]:
         levels.append(Level(nxt))
         dose = nxt
     levels.append(Level(plan, direction))
-    return levels
+    return tuple(levels)
 
 
 def dose_at(plan: Dose, steps: int) -> Level:

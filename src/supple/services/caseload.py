@@ -10,6 +10,8 @@ there were nothing there.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,7 +20,7 @@ from typing import Any
 from supple.core import access, attention
 from supple.core.attention import Ack, Flag, Rating
 from supple.core.day_plan import scheduled_days
-from supple.core.errors import InputError, NotFound
+from supple.core.errors import FieldError, InputError, NotFound
 from supple.core.plan import Program
 from supple.core.profile import Profile
 from supple.services.parsing import parse_zone
@@ -71,6 +73,86 @@ def caseload(scope: Scope) -> list[Row]:
     actor = _viewer(scope)
     clinician = None if actor.role is access.Role.ADMIN else actor.user_id
     return sorted(_rows(scope, table.caseload_ids(clinician)), key=lambda r: r.name.casefold())
+
+
+PAGE = 50  # clients per page of a paginated caseload, unless asked otherwise
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a caseload by name: its rows, and the cursors of the pages either side
+    (None at either end)."""
+
+    rows: list[Row]
+    next: str | None
+    previous: str | None
+
+
+def encode_cursor(key: str, client_id: int) -> str:
+    """A cursor: the (name, id) a page ends at, opaque to its reader (base64 of JSON)."""
+    raw = json.dumps([key, client_id], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, field: str = "after") -> tuple[str, int]:
+    """The (name, id) of a cursor this server gave; a ``FieldError`` naming ``field`` else."""
+    problem = FieldError(
+        field, f"{field} must be a cursor from a previous page (its next or previous), got "
+        f"{cursor[:40]!r}"
+    )  # fmt: skip
+    if len(cursor) > 600:
+        raise problem
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        raise problem from None
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not isinstance(value[0], str)
+        or isinstance(value[1], bool)
+        or not isinstance(value[1], int)
+    ):
+        raise problem
+    return value[0], value[1]
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_PAGE:
+        raise FieldError("limit", f"limit must be from 1 to {MAX_PAGE}, got {limit}")
+    return limit
+
+
+def caseload_page(
+    scope: Scope, *, limit: int = PAGE, after: str | None = None, before: str | None = None
+) -> Page:
+    """One page of the actor's caseload by name (an admin's: the whole practice), read in a
+    fixed number of statements whatever the page's place: ``after`` a cursor (the next page)
+    or ``before`` one (the previous), not both."""
+    actor = _viewer(scope)
+    check_limit(limit)
+    if after is not None and before is not None:
+        raise FieldError("before", "give after or before, not both")
+    start = decode_cursor(after, "after") if after is not None else None
+    end = decode_cursor(before, "before") if before is not None else None
+    clinician = None if actor.role is access.Role.ADMIN else actor.user_id
+    found = table.page_ids(scope.store, table.caseload_ids(clinician), limit, start, end)
+    more = len(found) > limit
+    found = found[:limit]
+    if end is not None:
+        found.reverse()
+    order = {client_id: i for i, (client_id, _) in enumerate(found)}
+    ids = table.caseload_ids(clinician, among=list(order))
+    rows = sorted(_rows(scope, ids), key=lambda r: order[r.client_id])
+    first, last = (found[0], found[-1]) if found else (None, None)
+    has_next = more if end is None else True
+    has_previous = (start is not None) if end is None else more
+    return Page(
+        rows,
+        encode_cursor(last[1], last[0]) if last and has_next else None,
+        encode_cursor(first[1], first[0]) if first and has_previous else None,
+    )
 
 
 def queue(rows: Sequence[Row]) -> list[tuple[Row, Flag]]:

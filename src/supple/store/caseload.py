@@ -14,6 +14,7 @@ nightly rollups (``rollup_schema``) when a client's rows are whole; the rest is 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -88,9 +89,12 @@ class Records:
     acks: dict[int, list[Acked]] = field(default_factory=lambda: defaultdict(list))
 
 
-def caseload_ids(clinician_id: int | None, client_id: int | None = None) -> sa.Select[Any]:
+def caseload_ids(
+    clinician_id: int | None, client_id: int | None = None, among: Sequence[int] | None = None
+) -> sa.Select[Any]:
     """The ``people`` ids of the active clients assigned to ``clinician_id`` (None: every
-    client of the practice), narrowed to one client when ``client_id`` is given."""
+    client of the practice), narrowed to one client when ``client_id`` is given, or to a
+    page's clients (``among``, a bounded list) when that is."""
     query = sa.select(users.c.person_id).where(
         users.c.role == Role.CLIENT.value, users.c.active.is_(True)
     )
@@ -104,7 +108,47 @@ def caseload_ids(clinician_id: int | None, client_id: int | None = None) -> sa.S
         )
     if client_id is not None:
         query = query.where(users.c.person_id == client_id)
+    if among is not None:
+        query = query.where(users.c.person_id.in_(among))
     return query
+
+
+def _sort_key() -> sa.ColumnElement[str]:
+    """A client's name as the list sorts it: their name, else the person's, else the e-mail."""
+    return sa.func.lower(
+        sa.func.coalesce(
+            sa.func.nullif(users.c.name, ""), sa.func.nullif(people.c.name, ""), users.c.email
+        )
+    )
+
+
+def page_ids(
+    store: Store,
+    ids: sa.Select[Any],
+    limit: int,
+    after: tuple[str, int] | None = None,
+    before: tuple[str, int] | None = None,
+) -> list[tuple[int, str]]:
+    """One page of the clients in ``ids`` by (name, id): up to ``limit`` + 1 after the key
+    ``after`` (or before ``before``, nearest first), with each one's key; the extra one says
+    whether there is more. A keyset page: its cost does not grow with how far into the list it
+    is."""
+    key = _sort_key()
+    query = (
+        sa.select(users.c.person_id, key)
+        .select_from(users)
+        .join(people, people.c.id == users.c.person_id)
+        .where(users.c.person_id.in_(ids))
+    )
+    if before is not None:
+        query = query.where(sa.tuple_(key, users.c.person_id) < sa.tuple_(*before))
+        query = query.order_by(key.desc(), users.c.person_id.desc())
+    else:
+        if after is not None:
+            query = query.where(sa.tuple_(key, users.c.person_id) > sa.tuple_(*after))
+        query = query.order_by(key, users.c.person_id)
+    with store.read() as conn:
+        return [(row[0], row[1]) for row in conn.execute(query.limit(limit + 1))]
 
 
 def clients(conn: sa.Connection, ids: sa.Select[Any]) -> list[Client]:

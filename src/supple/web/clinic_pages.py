@@ -84,14 +84,33 @@ def share_words(counts: tuple[int, int]) -> str:
 
 
 @router.get("/clinic")
-def dashboard(request: Request, scope: Caseload, me: CurrentUser) -> Response:
-    return _dashboard(request, scope, me)
+def dashboard(
+    request: Request,
+    scope: Caseload,
+    me: CurrentUser,
+    after: Annotated[str | None, Query(max_length=600)] = None,
+    before: Annotated[str | None, Query(max_length=600)] = None,
+) -> Response:
+    return _dashboard(request, scope, me, after=after, before=before)
 
 
 def _dashboard(
-    request: Request, scope: Scope, me: Any, problem: str | None = None, status: int = 200
+    request: Request,
+    scope: Scope,
+    me: Any,
+    problem: str | None = None,
+    status: int = 200,
+    after: str | None = None,
+    before: str | None = None,
 ) -> Response:
-    rows = caseload.caseload(scope)
+    """A clinician's whole caseload; an admin's practice a page at a time (keyset, by name),
+    each page with its own needs-attention items first."""
+    page = None
+    if scope.actor.role == "admin" or after or before:
+        page = caseload.caseload_page(scope, limit=caseload.PAGE, after=after, before=before)
+        rows = page.rows
+    else:
+        rows = caseload.caseload(scope)
     queue = caseload.queue(rows)
     response = render(
         request,
@@ -108,6 +127,7 @@ def _dashboard(
         trend=trend,
         share_words=share_words,
         problem=problem,
+        page=page,
     )
     response.status_code = status
     return response

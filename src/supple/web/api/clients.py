@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from supple.core import attention
@@ -17,6 +17,7 @@ from supple.services import Scope, caseload
 from supple.web.clinic_scope import Caseload, for_client
 
 router = APIRouter(prefix="/clients", tags=["caseload"])
+MAX = caseload.MAX_PAGE
 
 if TYPE_CHECKING:
     Kind = str
@@ -65,6 +66,12 @@ class ClientRow(BaseModel):
 
 class ClientList(BaseModel):
     clients: list[ClientRow]
+    next: str | None = Field(
+        None, description="the cursor of the next page (pass it as after=), null on the last"
+    )
+    previous: str | None = Field(
+        None, description="the cursor of the page before (pass it as before=), null on the first"
+    )
 
 
 class Acknowledge(BaseModel):
@@ -82,9 +89,21 @@ class Acknowledged(Seen):
     response_model_by_alias=True,
     summary="The caseload, with the needs-attention items",
 )
-def list_clients(scope: Caseload) -> dict[str, Any]:
-    """A clinician's assigned clients, or every client for an admin, by name."""
-    return caseload.caseload_json(caseload.caseload(scope))
+def list_clients(
+    scope: Caseload,
+    limit: Annotated[int | None, Query(description=f"clients per page, 1 to {MAX}")] = None,
+    after: Annotated[str | None, Query(max_length=600, description="a next cursor")] = None,
+    before: Annotated[str | None, Query(max_length=600, description="a previous cursor")] = None,
+) -> dict[str, Any]:
+    """A clinician's assigned clients, or every client for an admin, by name. An admin's list
+    comes a page at a time (``limit``, 50 unless given; ``after``/``before`` a cursor of a
+    page before); a clinician's whole caseload at once unless they ask for a page."""
+    if scope.actor.role == "admin" or limit is not None or after or before:
+        page = caseload.caseload_page(
+            scope, limit=caseload.PAGE if limit is None else limit, after=after, before=before
+        )
+        return caseload.caseload_json(page.rows) | {"next": page.next, "previous": page.previous}
+    return caseload.caseload_json(caseload.caseload(scope)) | {"next": None, "previous": None}
 
 
 @router.post(
