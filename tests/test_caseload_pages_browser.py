@@ -1,0 +1,78 @@
+"""The admin's paginated dashboard in a real browser (Chromium, headless) at 390 px and 1280 px:
+axe finds nothing on the first and the last page, and the pages' links lead from one to the
+other. Screenshots go to $SUPPLE_SCREENSHOTS (default /tmp/supple-shots)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from supple.services import caseload
+from tests.clinic_world import build_world, postgres_url
+from tests.test_clinic_signin_browser import LiveClinic
+from tests.test_web_browser import CHROMIUM, SHOTS, _browser_or_skip
+
+WIDTHS = ((390, 844), (1280, 900))
+
+
+@pytest.fixture(scope="module")
+def live() -> Iterator[LiveClinic]:
+    _browser_or_skip()
+    for url in postgres_url():
+        world = build_world(url)
+        server = LiveClinic(world)
+        try:
+            yield server
+        finally:
+            server.stop()
+            world.close()
+            world.store.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize(("width", "height"), WIDTHS)
+def test_the_admins_pages_pass_axe_and_link_to_each_other(
+    browser: Any, live: LiveClinic, monkeypatch: pytest.MonkeyPatch, width: int, height: int
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    monkeypatch.setattr(caseload, "PAGE", 2)  # three clients: two pages
+    signed = live.world.browser(live.world.admin)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, service_workers="block"
+    )
+    context.add_cookies(
+        [
+            {"name": c.name, "value": c.value or "", "domain": "127.0.0.1", "path": "/"}
+            for c in signed.cookies.jar
+        ]
+    )
+    page = context.new_page()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        answer = page.goto(live.base + "/clinic")
+        assert answer is not None and answer.status == 200
+        for name in ("first", "last"):
+            results = Axe().run(page)
+            page.screenshot(path=str(SHOTS / f"clinic-pages-{name}-{width}.png"), full_page=True)
+            assert results.violations_count == 0, results.generate_report()
+            if name == "first":
+                page.locator("a[rel=next]").first.click()
+                page.wait_for_load_state()
+                assert "1 client on this page" in page.content()
+        page.locator("a[rel=prev]").first.click()
+        page.wait_for_load_state()
+        assert "2 clients on this page" in page.content()
+    finally:
+        context.close()
