@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from supple.store.database import Store
+from supple.store.rollup_schema import forget_from
 from supple.store.schema import (
     checkins,
     clearances,
@@ -162,6 +163,7 @@ def restore(store: Store, data: Dump, *, person_id: int | None) -> tuple[int, Co
             key = result.inserted_primary_key
             assert key is not None
             person_id = int(key[0])
+        forget_from(conn, person_id, date.min)  # a merge may add to any rolled-up day
         has_profile = conn.execute(
             sa.select(profiles.c.person_id).where(profiles.c.person_id == person_id)
         ).first()
