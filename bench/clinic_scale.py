@@ -576,6 +576,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--server", default=SERVER, help="a PostgreSQL server URL, no database")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--no-posts", action="store_true", help="skip the event POST load (a quick read-only run)"
+    )
     args = parser.parse_args(argv)
     print(
         f"Scale run: {args.clinicians} clinicians, {args.clients:,} clients, {args.days} days "
@@ -585,7 +588,8 @@ def main(argv: list[str] | None = None) -> int:
     with throwaway_database(args.server, args.keep) as url:
         build(url, args.clinicians, args.clients, args.days, args.seed)
         ok, seen = reads(url, "clinician-001@demo.example")
-        ok &= posts(url)
+        if not args.no_posts:
+            ok &= posts(url)
         rollup_night(url)
         explain(url, seen)
     print(f"\nWhole run: {time.perf_counter() - t0:.0f} s")

@@ -87,6 +87,7 @@ class Records:
     screens: dict[int, list[ScreenRun]] = field(default_factory=lambda: defaultdict(list))
     clearances: dict[int, list[Clearance]] = field(default_factory=lambda: defaultdict(list))
     acks: dict[int, list[Acked]] = field(default_factory=lambda: defaultdict(list))
+    clients: list[int] = field(default_factory=list)
 
 
 def caseload_ids(
@@ -272,37 +273,41 @@ def _rolled(
     first day to read live: the day after the newest rollup when the client's rows run without
     a gap from the first day the window needs, else that first day (rollups missing: every day
     is read live, never a wrong number)."""
-    rows: dict[int, list[Any]] = defaultdict(list)
+    rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in conn.execute(
-        sa.select(day_rollups)
+        sa.select(
+            day_rollups.c.person_id,
+            day_rollups.c.on_date,
+            day_rollups.c.done,
+            day_rollups.c.morning_pain,
+            day_rollups.c.stops,
+        )
         .where(day_rollups.c.person_id.in_(ids), day_rollups.c.on_date >= since)
         .order_by(day_rollups.c.person_id, day_rollups.c.on_date)
-    ):
-        rows[row.person_id].append(row)
+    ).tuples():
+        rows[row[0]].append(row[1:])
     live_from: dict[int, date] = {}
     rolled = Days()
     for client in found:
         if client.start_date is None:
             continue
         first = max(since, client.start_date)
-        mine = [r for r in rows.get(client.client_id, []) if r.on_date >= first]
-        contiguous = bool(mine) and (mine[-1].on_date - first).days + 1 == len(mine)
-        if not contiguous or mine[0].on_date != first:
-            live_from[client.client_id] = first
+        cid = client.client_id
+        mine = [r for r in rows.get(cid, []) if r[0] >= first]
+        contiguous = bool(mine) and (mine[-1][0] - first).days + 1 == len(mine)
+        if not contiguous or mine[0][0] != first:
+            live_from[cid] = first
             continue
-        live_from[client.client_id] = mine[-1].on_date + timedelta(days=1)
-        for r in mine:
-            _add_rollup(rolled, client.client_id, r)
+        live_from[cid] = mine[-1][0] + timedelta(days=1)
+        done, mornings = rolled.done[cid], rolled.mornings[cid]
+        for on, was_done, pain, stops in mine:
+            if was_done:
+                done.add(on)
+            if pain is not None:
+                mornings[on] = pain
+            for exercise_id, stop_pain, quality in stops or ():
+                rolled.stops[cid].append(Stop(on, exercise_id, stop_pain, quality))
     return live_from, rolled
-
-
-def _add_rollup(days: Days, person_id: int, row: Any) -> None:
-    if row.done:
-        days.done[person_id].add(row.on_date)
-    if row.morning_pain is not None:
-        days.mornings[person_id][row.on_date] = row.morning_pain
-    for exercise_id, pain, quality in row.stops or ():
-        days.stops[person_id].append(Stop(row.on_date, exercise_id, pain, quality))
 
 
 def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], Records]:
@@ -328,7 +333,8 @@ def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], 
             records.session_days[cid] = rolled.done.get(cid, set()) | {
                 d for d in live.done.get(cid, set()) if d >= edge
             }
-        _last_sessions(conn, ids, records)
+        records.clients = [c.client_id for c in found]
+        _last_sessions(conn, ids, records, since)
         _last_mornings(conn, ids, records)
         _screens(conn, ids, records)
         for cleared in conn.execute(
@@ -357,25 +363,38 @@ def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], 
     return found, records
 
 
-def _last_sessions(conn: sa.Connection, ids: sa.Select[Any], records: Records) -> None:
-    """Each client's newest day with a session done, however long ago (one statement): per
-    client, a walk back along the (person, date) indexes that stops at the first hit."""
-    client = ids.subquery()
+def _last_sessions(conn: sa.Connection, ids: sa.Select[Any], records: Records, since: date) -> None:
+    """Each client's newest day with a session done, however long ago (one statement): the
+    newest of the days already read from ``since`` on, and for the clients with none there, a
+    walk back along the (person, date) indexes from ``since`` that stops at the first hit."""
+    for person_id, days in records.session_days.items():
+        if days:
+            records.last_session[person_id] = max(days)
+    idle = sorted(set(records.clients) - set(records.last_session))
+    client = ids.where(users.c.person_id.in_(idle)).subquery()
     played = (
         sa.select(sessions.c.on_date)
-        .where(sessions.c.person_id == client.c.person_id, _work_done(conn.dialect.name))
+        .where(
+            sessions.c.person_id == client.c.person_id,
+            sessions.c.on_date < since,
+            _work_done(conn.dialect.name),
+        )
         .order_by(sessions.c.on_date.desc())
         .limit(1)
         .scalar_subquery()
     )
     logged = [  # one kind each: the (person, kind, date) index then gives its newest at once
         sa.select(sa.func.max(checkins.c.on_date))
-        .where(checkins.c.person_id == client.c.person_id, checkins.c.kind == kind)
+        .where(
+            checkins.c.person_id == client.c.person_id,
+            checkins.c.kind == kind,
+            checkins.c.on_date < since,
+        )
         .scalar_subquery()
         for kind in SESSION_KINDS
     ]
-    for person_id, *days in conn.execute(sa.select(client.c.person_id, played, *logged)):
-        found = [day for day in days if day is not None]
+    for person_id, *older in conn.execute(sa.select(client.c.person_id, played, *logged)):
+        found = [day for day in older if day is not None]
         if found:
             records.last_session[person_id] = max(found)
 
