@@ -284,8 +284,8 @@ def _rolled(
         )
         .where(day_rollups.c.person_id.in_(ids), day_rollups.c.on_date >= since)
         .order_by(day_rollups.c.person_id, day_rollups.c.on_date)
-    ).tuples():
-        rows[row[0]].append(row[1:])
+    ):
+        rows[row[0]].append(tuple(row[1:]))
     live_from: dict[int, date] = {}
     rolled = Days()
     for client in found:
