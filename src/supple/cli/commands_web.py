@@ -229,7 +229,25 @@ def _serve_clinic(
         return
     store.dispose()
     os.environ.update(settings.to_env())
+    options.update(_health_ping_patience())
     uvicorn.run("supple.web.app:app_from_env", factory=True, workers=workers, **options)
+
+
+HEALTH_PING_SECONDS = 30
+
+
+def _health_ping_patience() -> dict[str, int]:
+    """More time for a worker to answer the supervisor's health ping where uvicorn has the
+    setting (0.55 and later). Its default, 5 s, restarts a worker that is still importing the
+    app on a busy machine, again and again, so the server never comes up; a worker that is
+    really stuck is still replaced, only later. Older uvicorn has no such ping."""
+    import inspect
+
+    import uvicorn
+
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:
+        return {"timeout_worker_healthcheck": HEALTH_PING_SECONDS}
+    return {}
 
 
 def _http_protocol() -> str:
