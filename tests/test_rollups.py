@@ -21,6 +21,7 @@ from supple.store import checkins, sessions
 from supple.store.database import Store, open_store
 from supple.store.event_writer import EventWrite
 from supple.store.rollup_schema import day_rollups
+from supple.store.schema import checkins as checkins_table
 from supple.store.schema import session_events
 from supple.store.schema import sessions as sessions_table
 from tests.conftest import PG_URL, REQUIRE_PG, _pg_schema_url
@@ -82,10 +83,10 @@ def _drop_days(store: Store, person_id: int, days: list[date]) -> None:
             )
         )
         conn.execute(
-            checkins.checkins.delete().where(
-                checkins.checkins.c.person_id == person_id,
-                checkins.checkins.c.on_date.in_(days),
-                checkins.checkins.c.kind.in_(("session", "exercise")),
+            checkins_table.delete().where(
+                checkins_table.c.person_id == person_id,
+                checkins_table.c.on_date.in_(days),
+                checkins_table.c.kind.in_(("session", "exercise")),
             )
         )
 
@@ -258,10 +259,10 @@ def test_the_progress_page_and_the_dashboard_count_the_same_sessions_done(store:
         ).scalar_one()
         conn.execute(session_events.delete().where(session_events.c.session_id == session_id))
         conn.execute(
-            checkins.checkins.delete().where(
-                checkins.checkins.c.person_id == built.client_ids[1],
-                checkins.checkins.c.on_date == TODAY - timedelta(days=10),
-                checkins.checkins.c.kind == "session",
+            checkins_table.delete().where(
+                checkins_table.c.person_id == built.client_ids[1],
+                checkins_table.c.on_date == TODAY - timedelta(days=10),
+                checkins_table.c.kind == "session",
             )
         )
     rows = {r[0]: r for r in dashboard(store, built)}
