@@ -20,9 +20,9 @@ import pytest
 from supple import services
 from supple.services import Actor, Scope
 from supple.services.checkins import record_morning
-from tests.clinic_world import ClinicWorld, build_world, postgres_url
-from tests.test_clinic_signin_browser import LiveClinic
-from tests.test_web_browser import CHROMIUM, SHOTS, _browser_or_skip
+from tests.clinic_world import ClinicWorld
+from tests.test_clinic_signin_browser import LiveClinic, headless_chromium, live_clinic
+from tests.test_web_browser import SHOTS
 
 pytestmark = pytest.mark.slow
 REASON = "a smaller range while the back settles"
@@ -42,27 +42,12 @@ def _flag_a1(w: ClinicWorld) -> None:
 
 @pytest.fixture(scope="module")
 def live() -> Iterator[LiveClinic]:
-    _browser_or_skip()
-    for url in postgres_url():
-        world = build_world(url)
-        _flag_a1(world)
-        server = LiveClinic(world)
-        try:
-            yield server
-        finally:
-            server.stop()
-            world.close()
-            world.store.dispose()
+    yield from live_clinic(_flag_a1)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    yield from headless_chromium()
 
 
 def _look(page: Any, name: str) -> None:

@@ -10,27 +10,21 @@ from typing import Any
 import pytest
 
 from supple.core.safety import QUESTIONS
-from tests.clinic_world import ClinicWorld, build_world, postgres_url
-from tests.test_notify_push_browser import LiveClinic
-from tests.test_web_browser import CHROMIUM, SHOTS, _browser_or_skip
+from tests.clinic_world import ClinicWorld
+from tests.test_clinic_signin_browser import LiveClinic, headless_chromium, live_clinic
+from tests.test_web_browser import SHOTS
 
 pytestmark = pytest.mark.slow
 
 
+def _red_flag_for_a1(world: ClinicWorld) -> None:
+    answers = {q.id: q.id == QUESTIONS[5].id for q in QUESTIONS}
+    assert world.bearer(world.a1).post("/api/v1/screen", json={"answers": answers}).is_success
+
+
 @pytest.fixture(scope="module")
 def live() -> Iterator[LiveClinic]:
-    _browser_or_skip()
-    for url in postgres_url():
-        world = build_world(url)
-        answers = {q.id: q.id == QUESTIONS[5].id for q in QUESTIONS}
-        assert world.bearer(world.a1).post("/api/v1/screen", json={"answers": answers}).is_success
-        server = LiveClinic(world, port=8822)
-        try:
-            yield server
-        finally:
-            server.stop()
-            world.close()
-            world.store.dispose()
+    yield from live_clinic(_red_flag_for_a1)
 
 
 def _as_admin(live: LiveClinic, chromium: Any, width: int) -> Any:
@@ -55,12 +49,7 @@ def _check(page: Any, name: str, width: int) -> None:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    yield from headless_chromium()
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -9,7 +9,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -49,11 +49,14 @@ class LiveClinic:
         self.thread.join(5)
 
 
-@pytest.fixture(scope="module")
-def live() -> Iterator[LiveClinic]:
+def live_clinic(seed: Callable[[ClinicWorld], object] | None = None) -> Iterator[LiveClinic]:
+    """A fresh clinic on PostgreSQL, seeded by ``seed`` if given, served over HTTP until the
+    module is done: the body of every clinic browser module's ``live`` fixture."""
     _browser_or_skip()
     for url in postgres_url():
         world = build_world(url)
+        if seed is not None:
+            seed(world)
         server = LiveClinic(world)
         try:
             yield server
@@ -63,14 +66,24 @@ def live() -> Iterator[LiveClinic]:
             world.store.dispose()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def headless_chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, for one module's tests."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def live() -> Iterator[LiveClinic]:
+    yield from live_clinic()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from headless_chromium()
 
 
 def _check(page: Any, name: str, width: int) -> None:

@@ -11,35 +11,20 @@ from typing import Any
 
 import pytest
 
-from tests.clinic_world import Member, build_world, postgres_url
-from tests.test_clinic_signin_browser import LiveClinic, _check
-from tests.test_web_browser import CHROMIUM, _browser_or_skip
+from tests.clinic_world import Member
+from tests.test_clinic_signin_browser import LiveClinic, _check, headless_chromium, live_clinic
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def live() -> Iterator[LiveClinic]:
-    _browser_or_skip()
-    for url in postgres_url():
-        world = build_world(url)
-        server = LiveClinic(world)
-        try:
-            yield server
-        finally:
-            server.stop()
-            world.close()
-            world.store.dispose()
+    yield from live_clinic()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    yield from headless_chromium()
 
 
 def _page(browser: Any, width: int, scheme: str) -> Any:

@@ -11,16 +11,15 @@ under test is the real one, and the route and the store behind it are real.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from supple.services import Scope, notify_channels
-from tests.clinic_world import ClinicWorld, build_world, postgres_url
-from tests.test_web_browser import CHROMIUM, SHOTS, _browser_or_skip
+from tests.clinic_world import ClinicWorld
+from tests.test_clinic_signin_browser import LiveClinic, headless_chromium, live_clinic
+from tests.test_web_browser import SHOTS
 
 pytestmark = pytest.mark.slow
 
@@ -56,51 +55,20 @@ STUB = """
 NO_PUSH = "delete window.PushManager;"
 
 
-class LiveClinic:
-    """The clinic world served over HTTP on loopback, port 8821."""
-
-    def __init__(self, world: ClinicWorld, port: int = 8821) -> None:
-        import uvicorn
-
-        self.world = world
-        self.base = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="error")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(5)
+def _push_keys(world: ClinicWorld) -> None:
+    """The practice's VAPID keys, as `supple clinic init` makes them."""
+    sealer = world.app.state.roots.sealer()
+    notify_channels.ensure_push_keys(Scope.operator(world.store, world.clock), sealer)
 
 
 @pytest.fixture(scope="module")
 def live() -> Iterator[LiveClinic]:
-    _browser_or_skip()
-    for url in postgres_url():
-        world = build_world(url)
-        sealer = world.app.state.roots.sealer()
-        notify_channels.ensure_push_keys(Scope.operator(world.store, world.clock), sealer)
-        server = LiveClinic(world)
-        try:
-            yield server
-        finally:
-            server.stop()
-            world.close()
-            world.store.dispose()
+    yield from live_clinic(_push_keys)
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    yield from headless_chromium()
 
 
 def _check(page: Any, name: str, width: int) -> None:
