@@ -112,6 +112,9 @@ def _back(back: str, **done: str) -> RedirectResponse:
 def _refused(
     request: Request, scope: Scope, me: Any, back: str, exc: Exception, status: int = 422
 ) -> Response:
+    """The list again with the problem on top: 404 for a user who is not there, else
+    ``status`` (the refusal's own kind: a malformed field, or a change that conflicts)."""
+    status = 404 if isinstance(exc, NotFound) else status
     kept = dict(parse_qsl(back))
     return _list_page(
         request,
@@ -142,7 +145,7 @@ def assign(
     try:
         client, staff = clinic_accounts.assign_client(scope, email=email, clinician_email=clinician)
     except (InputError, NotFound) as exc:
-        return _refused(request, scope, me, back, exc, 404 if isinstance(exc, NotFound) else 422)
+        return _refused(request, scope, me, back, exc, 422)
     note_client(request, Action.MANAGE_TEAM, client.person_id)
     return _back(back, done="assigned", who=_name(client), to=_name(staff))
 
@@ -155,7 +158,7 @@ def end_sign_ins(
     try:
         user, ended = clinic_accounts.end_sign_ins(scope, email=email)
     except (InputError, NotFound) as exc:
-        return _refused(request, scope, me, back, exc, 404 if isinstance(exc, NotFound) else 422)
+        return _refused(request, scope, me, back, exc, 422)
     note_client(request, Action.MANAGE_TEAM, user.person_id)
     return _back(back, done="ended", who=_name(user), n=str(ended))
 
@@ -168,7 +171,7 @@ def disable(
     try:
         user, ended = clinic_accounts.disable(scope, email=email)
     except (InputError, NotFound) as exc:
-        return _refused(request, scope, me, back, exc, 404 if isinstance(exc, NotFound) else 409)
+        return _refused(request, scope, me, back, exc, 409)
     note_client(request, Action.MANAGE_TEAM, user.person_id)
     return _back(back, done="disabled", who=_name(user), n=str(ended))
 
@@ -181,7 +184,7 @@ def enable(
     try:
         user = clinic_accounts.enable(scope, email=email)
     except (InputError, NotFound) as exc:
-        return _refused(request, scope, me, back, exc, 404 if isinstance(exc, NotFound) else 409)
+        return _refused(request, scope, me, back, exc, 409)
     note_client(request, Action.MANAGE_TEAM, user.person_id)
     return _back(back, done="enabled", who=_name(user))
 
