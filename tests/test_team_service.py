@@ -126,6 +126,23 @@ def test_the_role_filter_and_the_search_narrow_the_list(
         team.team_page(scope, role="owner")
 
 
+@pytest.mark.parametrize(
+    ("search", "reason"),
+    [
+        ("\x00x", "control character U\\+0000"),
+        ("a\x1bb", "control character U\\+001B"),
+        ("x" * 101, "101 characters long"),
+    ],
+    ids=["nul", "escape", "too-long"],
+)
+def test_a_search_the_database_cannot_take_is_refused_in_words(
+    practice: tuple[Store, accounts.User], search: str, reason: str
+) -> None:
+    store, admin = practice
+    with pytest.raises(FieldError, match=reason):
+        team.team_page(_as(store, admin), search=search)
+
+
 @pytest.mark.parametrize("role", [Role.CLINICIAN, Role.CLIENT])
 def test_only_an_admin_reads_or_changes_the_team(
     practice: tuple[Store, accounts.User], role: Role

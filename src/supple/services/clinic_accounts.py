@@ -19,6 +19,7 @@ from typing import Any
 
 from supple.accounts import tokens
 from supple.accounts.passwords import check_policy, default_passwords
+from supple.core import limits
 from supple.core.access import STAFF, Action, Role
 from supple.core.errors import FieldError, InputError
 from supple.services.care_access import authorize
@@ -71,7 +72,8 @@ def parse_email(email: str, field: str = "email") -> str:
     ``field``) when it cannot be one."""
     text = email.strip()
     local, at, domain = text.rpartition("@")
-    if not at or not local or "." not in domain.strip(".") or any(c.isspace() for c in text):
+    shaped = at and local and "." in domain.strip(".")
+    if not shaped or any(c.isspace() or not c.isprintable() for c in text):
         raise FieldError(field, f"{email!r} is not an email address (expected name@example.org)")
     if len(text) > MAX_EMAIL:
         raise FieldError(field, f"the email has {len(text)} characters; at most {MAX_EMAIL} fit")
@@ -84,6 +86,8 @@ def parse_name(name: str | None, what: str = "name") -> str | None:
     text = " ".join(name.split())
     if not text:
         raise FieldError("name", f"the {what} is empty")
+    if problem := limits.text_problem(text, None):  # NUL: PostgreSQL refuses it in text
+        raise FieldError("name", f"the {what} {problem}")
     if len(text) > MAX_NAME:
         raise FieldError("name", f"the {what} has {len(text)} characters; at most {MAX_NAME} fit")
     return text

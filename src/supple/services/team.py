@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from supple.core import limits
 from supple.core.access import Action, Role
 from supple.core.errors import FieldError, InputError
 from supple.services.care_access import authorize
@@ -72,8 +73,8 @@ def team_page(
     authorize(scope, Action.MANAGE_TEAM)
     chosen = parse_role(role)
     text = " ".join((search or "").split())
-    if len(text) > MAX_SEARCH:
-        raise FieldError("q", f"the search has {len(text)} characters; at most {MAX_SEARCH} fit")
+    if problem := limits.text_problem(text, MAX_SEARCH):  # NUL: PostgreSQL refuses it in text
+        raise FieldError("q", f"the search {problem}")
     cursor = parse_after(after)
     if cursor is not None and not team.user_exists(scope.store, cursor):
         raise InputError(BAD_CURSOR)

@@ -49,10 +49,17 @@ def append(
                 actor_user_id=actor_user_id,
                 action=action,
                 person_id=person_id,
-                what=what[:MAX_WHAT],
-                address=(address or None) and address[:MAX_ADDRESS],
+                what=_printable(what)[:MAX_WHAT],
+                address=(address or None) and _printable(address)[:MAX_ADDRESS],
             )
         )
+
+
+def _printable(text: str) -> str:
+    """``text`` with each control character written as its escape: an entry quotes the request
+    as it came (a path may hold ``%00``), PostgreSQL refuses NUL in text, and a reader of the
+    log should see what was asked, not have it acted on by their terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def entries(store: Store, *, person_id: int | None = None, limit: int = 200) -> list[Entry]:

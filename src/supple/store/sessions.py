@@ -90,6 +90,10 @@ def add_event(
 
 
 def get(store: Store, person_id: int, session_id: str) -> sa.Row[Any] | None:
+    """The person's session of that id, or None; an id no session can have (a NUL, which
+    PostgreSQL would refuse as text) is answered None without asking the database."""
+    if "\x00" in session_id:
+        return None
     query = sa.select(sessions).where(
         (sessions.c.id == session_id) & (sessions.c.person_id == person_id)
     )
