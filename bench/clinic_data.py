@@ -36,6 +36,7 @@ from supple.store.schema import (
     session_events,
     sessions,
 )
+from supple.store.sessions import derived
 
 ZONE = "Europe/London"
 
@@ -164,6 +165,7 @@ def _records(store: Store, rng: random.Random, ids: list[int], start: date, toda
     for offset in range(7):
         plan = plan_day(program, start, start + timedelta(days=offset))
         timelines[plan.slot.day] = (to_json(plan.timeline), plan)
+    step_columns = {day: derived(timeline) for day, (timeline, _) in timelines.items()}
     session_rows: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
     checkin_rows: list[dict[str, Any]] = []
@@ -203,6 +205,7 @@ def _records(store: Store, rng: random.Random, ids: list[int], start: date, toda
                         finished_at=_moment(day, 8),
                         total_steps=len(timeline["steps"]),
                         timeline=timeline,
+                        **step_columns[offset % 7 + 1],
                     )
                 )
                 for step in timeline["steps"]:

@@ -22,6 +22,7 @@ from supple.services import FixedClock, Scope
 from supple.store import backup as rows
 from supple.store.database import Store, open_store
 from supple.store.schema import checkins, people, sessions
+from supple.store.sessions import derived
 from tests import history
 from tests.conftest import Supple, local_scope
 
@@ -166,6 +167,7 @@ def test_a_merge_that_fails_half_way_writes_nothing(source: Scope, tmp_path: Pat
                 started_at=NOW,
                 total_steps=0,
                 timeline={"steps": []},
+                **derived({"steps": []}),
             )
         )
     before = _counts(store)

@@ -48,6 +48,7 @@ from supple.services import rollups
 from supple.services.clinic_accounts import Invite, parse_base_url
 from supple.services.scope import Scope
 from supple.store import accounts, bulk, demo_practice, invites
+from supple.store import sessions as session_rows
 from supple.store.accounts import email_key
 from supple.store.care_schema import dose_adjustments
 from supple.store.clinic_schema import access_log, client_clinicians, users
@@ -251,9 +252,12 @@ class _Writer:
             last_day - timedelta(days=events_days - 1) if events_days is not None else None
         )
         self.timelines: dict[int, tuple[Timeline, bulk.SharedJSON]] = {}
+        self.step_facts: dict[int, tuple[str, bulk.SharedJSON]] = {}
         for number in {d.number for d in program.days}:
             timeline = plan_day(program, first_day, first_day + timedelta(days=number - 1)).timeline
             self.timelines[number] = (timeline, bulk.SharedJSON(to_json(timeline)))
+            facts = session_rows.derived(self.timelines[number][1].value)
+            self.step_facts[number] = (facts["work_steps"], bulk.SharedJSON(facts["step_facts"]))
         self.walks: dict[tuple[Any, ...], Walked] = {}
         self.exercises = {d.number: [item.exercise_id for item in d.items] for d in program.days}
 
@@ -354,6 +358,7 @@ class _Writer:
     ) -> None:
         for played in made.sessions:
             timeline, stored = self.timelines[played.day]
+            work, facts = self.step_facts[played.day]
             session_id = str(uuid.UUID(int=ids.getrandbits(128), version=4))
             started = at_local(played.on, played.start_minute, zone)
             walked = self._walk(played)
@@ -363,7 +368,7 @@ class _Writer:
             reason = "pain" if played.ending == "pain" else None
             rows["sessions"].append(
                 (session_id, person_id, played.on, played.week, played.day, started,
-                 finished_at, reason, len(timeline.steps), stored)
+                 finished_at, reason, len(timeline.steps), stored, work, facts)
             )  # fmt: skip
             if self.events_from is None or played.on >= self.events_from:
                 for event in walked.events:
@@ -427,7 +432,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "clearances": ("person_id", "cleared_on", "recorded_at", "actor"),
     "sessions": (
         "id", "person_id", "on_date", "program_week", "program_day", "started_at",
-        "finished_at", "stopped_reason", "total_steps", "timeline",
+        "finished_at", "stopped_reason", "total_steps", "timeline", "work_steps", "step_facts",
     ),
     "session_events": ("id", "session_id", "person_id", "kind", "step_index", "at", "data"),
     "checkins": ("person_id", "kind", "on_date", "subject", "values", "recorded_at"),

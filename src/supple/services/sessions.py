@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from supple.core import step_facts
 from supple.core.day_plan import DayPlan
 from supple.core.errors import InputError, NotFound, SuppleError
 from supple.core.fit import Choices, Fitted, fit
@@ -344,18 +345,19 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _summary(row: Any, evs: list[Any], hurt_later: set[tuple[date, str]]) -> dict[str, Any]:
-    timeline = from_json(row.timeline)
-    steps = {step.index for step in timeline.steps}
+    facts = step_facts.from_json(row.work_steps, row.step_facts)
+    steps = set(range(len(facts)))
     completed = {e.step_index for e in evs if e.kind == "step_completed"} & steps
     skipped = ({e.step_index for e in evs if e.kind == "step_skipped"} & steps) - completed
     hurt = {(e.data or {}).get("exercise") for e in evs if e.kind == "hurt_flagged"}
     hurt |= {exercise for on, exercise in hurt_later if on == row.on_date}
-    exercises: dict[str, dict[tuple[int, int], bool]] = {}
-    for step in timeline.steps:
-        if step.kind == "work":
-            sets = exercises.setdefault(step.exercise_id, {})
-            key = (step.item, step.set_no)
-            sets[key] = sets.get(key, True) and step.index in completed
+    exercises: dict[str, dict[tuple[int | None, int | None], bool]] = {}
+    for index in sorted(steps):
+        exercise = facts.exercise_of(index)
+        if exercise is not None:
+            sets = exercises.setdefault(exercise, {})
+            key = (facts.items[index], facts.sets[index])
+            sets[key] = sets.get(key, True) and index in completed
     return {
         "id": row.id,
         "date": row.on_date.isoformat(),
@@ -370,5 +372,5 @@ def _summary(row: Any, evs: list[Any], hurt_later: set[tuple[date, str]]) -> dic
             {"exercise": exercise, "completed_sets": sum(sets.values()), "hurt": exercise in hurt}
             for exercise, sets in exercises.items()
         ],
-        "fit": _fit_of(row.timeline),
+        "fit": dict(facts.fit) if facts.fit is not None else None,
     }

@@ -26,6 +26,7 @@ from supple.store.schema import (
     session_events,
     sessions,
 )
+from supple.store.sessions import derived
 
 Row = dict[str, Any]
 
@@ -187,7 +188,11 @@ def restore(store: Store, data: Dump, *, person_id: int | None) -> tuple[int, Co
             values = {k: v for k, v in session.items() if k != "events"}
             fresh = values["id"] not in known_sessions
             if fresh:
-                conn.execute(sessions.insert().values(person_id=person_id, **_aware(values)))
+                conn.execute(
+                    sessions.insert().values(
+                        person_id=person_id, **_aware(values), **derived(values["timeline"])
+                    )
+                )
             counts.add("sessions", fresh)
             for event in session["events"]:
                 fresh = event["id"] not in known_events

@@ -6,7 +6,7 @@ ids), so 5 clients and 200 cost the same number of round trips; the rules that r
 are ``core.attention``'s, applied by ``services.caseload``.
 
 What counts as a session done on a day is ``core.done``'s rule, the progress page's too: the
-database gathers the evidence (a work step completed, read from the session's own timeline; a
+database gathers the evidence (a work step completed, read from the session's own step facts; a
 session check-in; an exercise rated) and the rule decides. Days that are over come from the
 nightly rollups (``rollup_schema``) when a client's rows are whole; the rest is read live.
 """
@@ -22,8 +22,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from supple.core.access import Role
-from supple.core.done import WORK, DayEvidence, session_done
+from supple.core.done import DayEvidence, session_done
 from supple.core.pain import ALARMING, STOP_AT
+from supple.core.step_facts import WORK_MARK
 from supple.store.care_schema import alert_acks
 from supple.store.clinic_schema import client_clinicians, users
 from supple.store.database import Store
@@ -185,20 +186,18 @@ def clients(conn: sa.Connection, ids: sa.Select[Any]) -> list[Client]:
 
 
 def _work_done(dialect: str) -> sa.ColumnElement[bool]:
-    """A session with a *work* step completed (``core.done``): the step's kind is read from the
-    session's own timeline snapshot by the database, so a plan edited since changes nothing."""
-    index = session_events.c.step_index
-    if dialect == "postgresql":
-        kind = sa.func.json_extract_path_text(
-            sessions.c.timeline, "steps", sa.cast(index, sa.Text), "kind"
-        )
-    else:
-        kind = sa.func.json_extract(sessions.c.timeline, sa.func.printf("$.steps[%d].kind", index))
+    """A session with a *work* step completed (``core.done``): whether a step is work is read
+    from the session's own step facts (``core.step_facts``: one character per step), so a plan
+    edited since changes nothing and no timeline is parsed. ``dialect`` is kept for callers;
+    ``substr`` means the same on SQLite and PostgreSQL."""
+    del dialect
+    is_work = sa.func.substr(sessions.c.work_steps, session_events.c.step_index + 1, 1) == WORK_MARK
     return sa.exists(
         sa.select(session_events.c.id).where(
             session_events.c.session_id == sessions.c.id,
             session_events.c.kind == "step_completed",
-            kind == WORK,
+            session_events.c.step_index >= 0,
+            is_work,
         )
     )
 

@@ -55,6 +55,9 @@ sessions = sa.Table(
     sa.Column("stopped_reason", sa.String(200), nullable=True),
     sa.Column("total_steps", sa.Integer, nullable=False),
     sa.Column("timeline", sa.JSON, nullable=False),
+    # core.step_facts, derived from the timeline when the session is stored (migration 0017)
+    sa.Column("work_steps", sa.Text, nullable=False),
+    sa.Column("step_facts", sa.JSON, nullable=False),
     sa.Index("ix_sessions_person_date", "person_id", "on_date"),
 )
 

@@ -14,9 +14,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from supple.core import step_facts
 from supple.store.database import Store
 from supple.store.rollup_schema import forget_from
 from supple.store.schema import session_events, sessions
+
+
+def derived(timeline: Any) -> dict[str, Any]:
+    """The columns a session's timeline decides (``core.step_facts``), for every writer of a
+    session row: the player's start, a restored backup, the demo practice."""
+    facts = step_facts.from_timeline(timeline)
+    return {"work_steps": facts.work, "step_facts": step_facts.to_json(facts)}
 
 
 def create(
@@ -41,6 +49,7 @@ def create(
                 started_at=started_at,
                 total_steps=len(timeline["steps"]),
                 timeline=timeline,
+                **derived(timeline),
             )
         )
 
@@ -152,11 +161,13 @@ def close(
 
 
 def list_all(store: Store, person_id: int) -> tuple[list[Any], list[Any]]:
-    """Every session of a person (oldest first) and all their step and hurt events."""
+    """Every session of a person (oldest first), with its step facts but not its timeline,
+    and all their step and hurt events."""
+    columns = [c for c in sessions.c if c.name != "timeline"]
     with store.read() as conn:
         rows = list(
             conn.execute(
-                sa.select(sessions)
+                sa.select(*columns)
                 .where(sessions.c.person_id == person_id)
                 .order_by(sessions.c.on_date, sessions.c.started_at)
             )
