@@ -3,6 +3,7 @@ change, and the week-4 review, as one report the terminal, the web and the expor
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -46,17 +47,17 @@ class Progress:
 
 def _session_dates(scope: Scope, history: History, on: date) -> frozenset[date]:
     """The days that count as a session done (``core.done``, the dashboard's rule too)."""
-    evidence: dict[date, DayEvidence] = {}
-    for day, exercises in history.done.items():  # work steps done (and days rated alone)
-        evidence[day] = DayEvidence(work_steps=len(exercises))
+    logged: Counter[date] = Counter()
+    rated: Counter[date] = Counter()
     for row in checkins.list_for(scope.store, scope.require_subject(), until=on):
-        if row.kind in ("session", "exercise"):
-            old = evidence.get(row.on_date, DayEvidence())
-            evidence[row.on_date] = DayEvidence(
-                old.work_steps,
-                old.session_checkins + (row.kind == "session"),
-                old.ratings + (row.kind == "exercise"),
-            )
+        if row.kind == "session":
+            logged[row.on_date] += 1
+        elif row.kind == "exercise":
+            rated[row.on_date] += 1
+    days = history.done.keys() | logged.keys() | rated.keys()
+    evidence = {  # work steps done (and days rated alone), session check-ins, ratings
+        day: DayEvidence(len(history.done.get(day, ())), logged[day], rated[day]) for day in days
+    }
     return done_days(evidence)
 
 
