@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from supple.core.errors import Unavailable
 from supple.settings import Settings
 from supple.store import row_security
+from supple.store.compiled import Compiled
 from supple.store.row_security import RowActor
 
 if TYPE_CHECKING:
@@ -41,16 +42,21 @@ CONNECT_TIMEOUT = 3  # seconds to reach a PostgreSQL server before a request giv
 
 
 def _engine_defaults(url: sa.URL) -> dict[str, Any]:
-    """PostgreSQL: every connection taken from the pool is tested first (``pool_pre_ping``: a
-    round trip), so after the server restarts the pool drops its dead connections by itself
-    instead of handing one to a request; and a server that does not answer is given up on after
-    ``CONNECT_TIMEOUT`` (unless the URL says otherwise), so a request fails fast, never hangs.
+    """PostgreSQL: a server that does not answer is given up on after ``CONNECT_TIMEOUT``
+    (unless the URL says otherwise), so a request fails fast, never hangs.
+
+    Connections taken from the pool are not tested first (``pool_pre_ping`` would cost a round
+    trip on every checkout, on every request). A connection the server dropped (it restarted)
+    shows itself on the transaction's first statement, telling the actor: ``read`` and
+    ``write`` then take a fresh connection and start again, once (``_checked_out``), and
+    SQLAlchemy drops the rest of the pool's old connections by itself (it invalidates the pool
+    on a disconnect).
 
     Either database reads its JSON columns with orjson: a progress page or a dashboard reads
     thousands of stored check-ins, and the standard library's parser was most of their time."""
     if url.get_backend_name() != "postgresql":
         return {"json_deserializer": orjson.loads}
-    defaults: dict[str, Any] = {"pool_pre_ping": True, "json_deserializer": orjson.loads}
+    defaults: dict[str, Any] = {"json_deserializer": orjson.loads}
     if "connect_timeout" not in url.query:
         defaults["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
     return defaults
@@ -186,6 +192,33 @@ class Store:
         value: T = self._memo[key]
         return value
 
+    def _checked_out(self, begin: bool) -> tuple[sa.Connection, sa.RootTransaction | None]:
+        """A connection from the pool with this view's actor told (in a transaction begun when
+        ``begin``: ``BEGIN IMMEDIATE`` on SQLite). When that first statement finds the
+        connection dropped by the server (a restart since it was last used), a fresh one is
+        taken, once: nothing had been done on the dead one, so starting again is safe."""
+        for attempt in (1, 2):
+            conn = self.engine.connect()
+            try:
+                transaction = None
+                if begin:
+                    conn.info["immediate"] = True
+                    try:
+                        transaction = conn.begin()
+                    finally:
+                        conn.info.pop("immediate", None)
+                self._tell_actor(conn)
+            except sa.exc.DBAPIError as exc:
+                conn.close()
+                if attempt == 1 and exc.connection_invalidated:
+                    continue
+                raise
+            except BaseException:
+                conn.close()
+                raise
+            return conn, transaction
+        raise AssertionError("unreachable")  # pragma: no cover
+
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
         if self._pinned is not None:
@@ -193,26 +226,79 @@ class Store:
             yield self._pinned
             return
         try:
-            with self.engine.connect() as conn:
-                self._tell_actor(conn)
+            conn, _ = self._checked_out(begin=False)
+            with conn:
                 yield conn
         except sa.exc.OperationalError as exc:
             raise DatabaseError(
                 f"cannot read the database at {self.safe_url}: {exc.orig}"
             ) from None
 
+    def fetch(self, statement: sa.Select[Any], values: dict[str, Any]) -> list[dict[str, Any]]:
+        """The rows of one query (its bound parameters filled from ``values``) as mappings of
+        its columns' keys: for a query every request asks once (who is signed in).
+
+        On PostgreSQL it costs one round trip instead of four: ``BEGIN``, this view's actor
+        (``set_config(…, true)``), the query and ``ROLLBACK`` go out together in psycopg's
+        pipeline mode on a pooled connection, the query compiled once per store (give a
+        statement built once, at import). A connection the server dropped is replaced and the
+        read sent again, once. Rows are the driver's values, without SQLAlchemy's result
+        processing: for plain columns (text, numbers, booleans, ``timestamptz``). SQLite, or a
+        pinned view, read as ``read`` does."""
+        if self.is_sqlite or self._pinned is not None:
+            with self.read() as conn:
+                return [dict(row._mapping) for row in conn.execute(statement, values)]
+        compiled = self._compiled(statement)
+        dbapi_error: type[Exception] = self.engine.dialect.loaded_dbapi.Error
+        for attempt in (1, 2):
+            try:  # the pool's own errors are the driver's, not wrapped by SQLAlchemy
+                fairy = self.engine.raw_connection()
+            except (sa.exc.OperationalError, dbapi_error) as exc:
+                reason = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+                raise DatabaseError(
+                    f"cannot read the database at {self.safe_url}: {reason}"
+                ) from None
+            driver: Any = fairy.driver_connection
+            try:
+                rows = _pipelined_read(driver, compiled, values, self._actor)
+            except dbapi_error as exc:
+                dropped = bool(
+                    self.engine.dialect.is_disconnect(exc, None, None)  # type: ignore[arg-type]
+                    or driver.broken
+                    or driver.closed
+                )
+                if dropped and attempt == 1:
+                    continue
+                if isinstance(exc, self.engine.dialect.loaded_dbapi.OperationalError):
+                    raise DatabaseError(
+                        f"cannot read the database at {self.safe_url}: {exc}"
+                    ) from None
+                raise sa.exc.DBAPIError.instance(
+                    compiled.sql, None, exc, dbapi_error, connection_invalidated=dropped
+                ) from exc
+            finally:
+                if not _back_as_it_came(driver):
+                    fairy.invalidate()  # dropped, or beyond repair: the pool opens a new one
+                fairy.close()
+            return [dict(zip(compiled.keys, row, strict=True)) for row in rows]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _compiled(self, statement: sa.Select[Any]) -> Compiled:
+        cache: dict[int, Compiled] = self._shared.setdefault("compiled", {})
+        found = cache.get(id(statement))
+        if found is None or found.statement is not statement:
+            found = cache[id(statement)] = Compiled(statement, self.engine.dialect)
+        return found
+
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
         """A short transaction, committed on leaving the block (rolled back on error)."""
         try:
-            with self._write_lock, self.engine.connect() as conn:
-                conn.info["immediate"] = True
-                try:
-                    with conn.begin():
-                        self._tell_actor(conn)
-                        yield conn
-                finally:
-                    conn.info.pop("immediate", None)
+            with self._write_lock:
+                conn, transaction = self._checked_out(begin=True)
+                assert transaction is not None
+                with conn, transaction:
+                    yield conn
         except sa.exc.OperationalError as exc:
             raise DatabaseError(
                 f"cannot write to the database at {self.safe_url}: {exc.orig}"
@@ -282,6 +368,39 @@ class Store:
         if writer is not None:
             writer.close()
         self.engine.dispose()
+
+
+def _pipelined_read(
+    driver: Any, compiled: Compiled, values: dict[str, Any], actor: RowActor | None
+) -> list[tuple[Any, ...]]:
+    """One read transaction in one round trip (``Store.fetch``). The pooled connection is put in
+    autocommit for the while, so that psycopg sends no ``BEGIN`` of its own (it waits for that
+    one's answer), and the block's own ``BEGIN`` … ``ROLLBACK`` is the transaction the actor is
+    told in; it goes back to the pool as it came."""
+    driver.autocommit = True
+    head, query = driver.cursor(), driver.cursor()
+    with driver.pipeline():
+        head.execute("BEGIN")
+        if actor is not None:
+            head.execute(row_security.APPLY_SQL, row_security.values(actor))
+        query.execute(compiled.sql, compiled.params(values))
+        head.execute("ROLLBACK")
+    rows: list[tuple[Any, ...]] = query.fetchall()
+    return rows
+
+
+def _back_as_it_came(driver: Any) -> bool:
+    """Leave a connection ``_pipelined_read`` used as the pool lent it (out of any transaction
+    an error left open, autocommit off); False when it cannot be (the server dropped it)."""
+    if driver.closed or driver.broken:
+        return False
+    try:
+        if driver.pgconn.transaction_status != 0:  # not idle: an error left the block open
+            driver.rollback()
+        driver.autocommit = False
+    except Exception:
+        return False
+    return True
 
 
 def _tune_sqlite(engine: sa.Engine) -> None:

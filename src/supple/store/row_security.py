@@ -50,16 +50,26 @@ _APPLY = sa.text(
 )
 
 
+# The same for the driver's own cursor (psycopg's placeholders), with ``values``.
+APPLY_SQL = (
+    f"SELECT set_config('{KIND}', %s, true), set_config('{ACTOR_ID}', %s, true), "
+    f"set_config('{PERSON}', %s, true)"
+)
+
+
+def values(actor: RowActor) -> tuple[str, str, str]:
+    """The actor's three settings, as text."""
+    return (
+        actor.kind,
+        "" if actor.id is None else str(actor.id),
+        "" if actor.person is None else str(actor.person),
+    )
+
+
 def apply(conn: sa.Connection, actor: RowActor) -> None:
     """Tell this connection's current transaction (beginning one if none) who acts."""
-    conn.execute(
-        _APPLY,
-        {
-            "kind": actor.kind,
-            "id": "" if actor.id is None else str(actor.id),
-            "person": "" if actor.person is None else str(actor.person),
-        },
-    )
+    kind, actor_id, person = values(actor)
+    conn.execute(_APPLY, {"kind": kind, "id": actor_id, "person": person})
 
 
 def _setting_int(name: str) -> str:
