@@ -132,3 +132,39 @@ def test_only_the_events_the_rules_read_change_todays_stamp(
     facts_after = session_facts(any_store, person, date(2026, 11, 3))
     if not changes:  # the stamp may stay only when what the rules read stayed too
         assert (facts_after.done, facts_after.hurt) == (facts_before.done, facts_before.hurt)
+
+
+def test_an_access_log_line_is_committed_through_the_writer_beside_events(
+    any_store: Store,
+) -> None:
+    """A line waits for its commit like an event, and a line queued with events goes in with
+    them, each event's outcome unchanged."""
+    import asyncio
+
+    from supple.store import access_log
+    from supple.store.clinic_schema import access_log as log_table
+
+    person = profiles.create_person(any_store, at=NOW)
+    session_id = _session(any_store, person)
+    line = access_log.line(
+        at=NOW, actor_user_id=None, action="write", person_id=person,
+        what="POST /api/v1/sessions/x/events (201)\x00", address="127.0.0.1",
+    )  # fmt: skip
+
+    async def together() -> list[object]:
+        return list(
+            await asyncio.gather(
+                any_store.events.write(_event(session_id, "e1", person)),
+                access_log.append_queued(any_store, line),
+                any_store.events.write(_event("no-such-session", "e2", person)),
+                any_store.events.write(_event(session_id, "e1", person)),
+            )
+        )
+
+    outcomes = asyncio.run(together())
+    assert outcomes[0] is True and outcomes[1] is None and outcomes[2] is None
+    assert outcomes[3] is False  # the same id again, whether in its group or the next
+    with any_store.read() as conn:
+        rows = conn.execute(sa.select(log_table.c.what, log_table.c.person_id)).all()
+    assert [tuple(r) for r in rows] == [("POST /api/v1/sessions/x/events (201)\\x00", person)]
+    assert _stored(any_store) == ["e1"]

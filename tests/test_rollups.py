@@ -248,6 +248,39 @@ def test_a_late_check_in_or_step_forgets_its_day_and_the_days_after(store: Store
     assert max(r[1] for r in rows_of(store) if r[0] == other) == TODAY - timedelta(days=7)
 
 
+def test_a_late_step_through_the_writer_forgets_only_when_it_is_a_step_completed_and_new(
+    store: Store,
+) -> None:
+    """The writer's insert forgets rollups itself (on PostgreSQL, in the same statement): a
+    late pause leaves the rolled-up days alone, a late completed step forgets its session's
+    day and those after, and the same completed step sent again forgets nothing more."""
+    built = world(store)
+    rollups.roll_up(operator(store))
+    person = built.client_ids[5]
+    with store.read() as conn:
+        session_id = conn.execute(
+            sa.select(sessions_table.c.id).where(
+                sessions_table.c.person_id == person,
+                sessions_table.c.on_date == TODAY - timedelta(days=6),
+            )
+        ).scalar_one()
+    before = {r[1] for r in rows_of(store) if r[0] == person}
+    assert max(before) >= TODAY - timedelta(days=6)
+    paused = EventWrite("late-pause", session_id, person, "paused", 1, NOW)
+    assert store.events.write_now(paused) is True
+    assert {r[1] for r in rows_of(store) if r[0] == person} == before
+    others = {r for r in rows_of(store) if r[0] != person}
+    done = EventWrite("late-done", session_id, person, "step_completed", 1, NOW)
+    assert store.events.write_now(done) is True
+    kept = {r[1] for r in rows_of(store) if r[0] == person}
+    assert kept == {d for d in before if d < TODAY - timedelta(days=6)}
+    assert {r for r in rows_of(store) if r[0] != person} == others  # no one else's
+    rollups.roll_up(operator(store))
+    again = {r[1] for r in rows_of(store) if r[0] == person}
+    assert store.events.write_now(done) is False  # already stored: nothing forgotten
+    assert {r[1] for r in rows_of(store) if r[0] == person} == again
+
+
 def test_the_progress_page_and_the_dashboard_count_the_same_sessions_done(store: Store) -> None:
     built = world(store)
     with store.write() as conn:  # a day with only a rating after a session left at the start

@@ -81,6 +81,29 @@ def practice_scope(
     return Scope(store, scope_actor(actor), None, clock)
 
 
+async def record_queued(
+    store: Store,
+    *,
+    at: datetime,
+    actor_user_id: int | None,
+    action: str,
+    person_id: int | None,
+    what: str,
+    address: str | None,
+) -> None:
+    """``record`` from the event loop: the line goes through the store's one writer and is
+    committed, with whatever is queued beside it, before this returns (a web request's write)."""
+    entry = access_log.line(
+        at=at,
+        actor_user_id=actor_user_id,
+        action=action,
+        person_id=person_id,
+        what=what,
+        address=address,
+    )
+    await access_log.append_queued(store, entry)
+
+
 def record(
     store: Store,
     *,

@@ -6,13 +6,17 @@ This module only appends and reads; the database refuses UPDATE and DELETE on th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from supple.store.clinic_schema import access_log, users
 from supple.store.database import Store
+
+if TYPE_CHECKING:
+    from supple.store.event_writer import LogLine
 from supple.store.screens import aware
 
 MAX_WHAT = 300
@@ -32,6 +36,28 @@ class Entry:
     actor_role: str | None = None  # "client", "clinician", "admin"; None: the operator
 
 
+def line(
+    *,
+    at: datetime,
+    actor_user_id: int | None,
+    action: str,
+    person_id: int | None,
+    what: str,
+    address: str | None = None,
+) -> LogLine:
+    """One entry as it is stored: control characters escaped, the text cut to its column."""
+    from supple.store.event_writer import LogLine  # the writer's threads, only when asked for
+
+    return LogLine(
+        at=at,
+        actor_user_id=actor_user_id,
+        action=action,
+        person_id=person_id,
+        what=_printable(what)[:MAX_WHAT],
+        address=(address or None) and _printable(address)[:MAX_ADDRESS],
+    )
+
+
 def append(
     store: Store,
     *,
@@ -42,17 +68,23 @@ def append(
     what: str,
     address: str | None = None,
 ) -> None:
+    entry = line(
+        at=at,
+        actor_user_id=actor_user_id,
+        action=action,
+        person_id=person_id,
+        what=what,
+        address=address,
+    )
     with store.write() as conn:
-        conn.execute(
-            access_log.insert().values(
-                at=at,
-                actor_user_id=actor_user_id,
-                action=action,
-                person_id=person_id,
-                what=_printable(what)[:MAX_WHAT],
-                address=(address or None) and _printable(address)[:MAX_ADDRESS],
-            )
-        )
+        conn.execute(access_log.insert().values(**asdict(entry)))
+
+
+async def append_queued(store: Store, entry: LogLine) -> None:
+    """Append through the store's one writer (``store.event_writer``), waiting for the commit
+    without blocking the event loop: a web request's line shares a transaction with the events
+    and lines queued beside it. The writer acts as the system, as ``append``'s callers do."""
+    await store.events.append(entry)
 
 
 def _printable(text: str) -> str:

@@ -1,4 +1,4 @@
-"""One writer for player events, committing them in groups.
+"""One writer for player events and access-log lines, committing them in groups.
 
 A browser player posts an event every few seconds, and several players (or one flushing its
 offline queue) post at once. Giving every event its own transaction makes them queue on
@@ -14,6 +14,18 @@ nothing is read before the write in the common case; only an event that went in 
 looked at again, to tell a duplicate (answered ``stored: false``) from an unknown session (404).
 One bad event does not fail its group: the group is rolled back and each of its events is
 retried alone, in a transaction of its own.
+
+The clinic's access-log lines (one per write a signed-in user makes, ``web.clinic_guard``) go
+through the same writer: a line waits for its commit like an event, and shares a transaction
+with whatever else is queued, so a player's event and the log line of the event before it
+cost one commit between them rather than two.
+
+On PostgreSQL a group is one round trip in the common case: ``BEGIN``, the system actor
+(``set_config(…, true)``), the events' insert, the log lines' insert and ``COMMIT`` go out
+together in psycopg's pipeline mode. The rollups a late ``step_completed`` makes stale are
+forgotten by the insert statement itself (a data-modifying ``WITH``), and only for a day that
+has a rollup row from the session's day on. A group that closes a session reads the insert's
+answer before it commits (a second round trip), as SQLite always does.
 """
 
 from __future__ import annotations
@@ -31,6 +43,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from supple.store import row_security
+from supple.store.compiled import Compiled
 from supple.store.rollup_schema import day_rollups
 from supple.store.schema import sessions
 
@@ -55,9 +68,22 @@ class EventWrite:
     close_reason: str | None = None
 
 
+@dataclass(frozen=True)
+class LogLine:
+    """One access-log line to append (``store.access_log`` prepares it)."""
+
+    at: datetime
+    actor_user_id: int | None
+    action: str
+    person_id: int | None
+    what: str
+    address: str | None
+
+
 # The outcome of one write: True stored, False already stored (the same id), None no such
-# session for that person.
+# session for that person. A log line is always True.
 Outcome = bool | None
+Item = EventWrite | LogLine
 
 
 class _Pending:
@@ -65,7 +91,7 @@ class _Pending:
 
     def __init__(
         self,
-        item: EventWrite,
+        item: Item,
         loop: asyncio.AbstractEventLoop | None,
         future: asyncio.Future[Outcome] | Future[Outcome],
     ) -> None:
@@ -112,35 +138,6 @@ def _params(item: EventWrite) -> dict[str, Any]:
     return {"b_session": item.session_id, "b_person": item.person_id}
 
 
-class _Raw:
-    """A statement compiled once for the writer's dialect and run on the driver's own cursor.
-
-    The writer runs a few statements per event and holds the GIL while it builds them; going
-    through SQLAlchemy's execution machinery each time would take that time from the event loop
-    serving the requests. The values get the very bind processing SQLAlchemy would give them.
-    """
-
-    def __init__(self, statement: Any, dialect: sa.Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
-        self.sql = str(compiled)
-        self.order: list[str] | None = (
-            list(compiled.positiontup) if compiled.positiontup is not None else None
-        )
-        self.names = list(compiled.binds)
-        self.processors: dict[str, Callable[[Any], Any]] = {}
-        for name, bind in compiled.binds.items():
-            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                self.processors[name] = process
-
-    def params(self, values: dict[str, Any]) -> Any:
-        ready = {
-            name: (self.processors[name](values[name]) if name in self.processors else values[name])
-            for name in self.names
-        }
-        return [ready[name] for name in self.order] if self.order is not None else ready
-
-
 class _GroupInsert:
     """One ``INSERT … SELECT … FROM (VALUES …) JOIN sessions … ON CONFLICT DO NOTHING
     RETURNING id`` for a whole group: the join keeps only events whose session belongs to the
@@ -153,6 +150,7 @@ class _GroupInsert:
         self._at = sa.DateTime(timezone=True).dialect_impl(dialect).bind_processor(dialect)
         self._data = sa.JSON().dialect_impl(dialect).bind_processor(dialect)
         self._sql: dict[int, str] = {}
+        self._log_sql: dict[int, str] = {}
 
     def sql(self, size: int) -> str:
         text = self._sql.get(size)
@@ -167,17 +165,62 @@ class _GroupInsert:
                 )
                 row = "(%s, %s, %s, %s, %s, %s, %s)"
             rows = ", ".join([first] + [row] * (size - 1))
-            text = (
-                "WITH v (id, session_id, person_id, kind, step_index, at, data) AS "
-                f"(VALUES {rows}) "
+            insert = (
                 "INSERT INTO session_events (id, session_id, person_id, kind, step_index, at, "
                 "data) "
                 "SELECT v.id, s.id, s.person_id, v.kind, v.step_index, v.at, v.data "
                 "FROM v JOIN sessions s ON s.id = v.session_id AND s.person_id = v.person_id "
                 "WHERE true ON CONFLICT (id) DO NOTHING RETURNING id"
             )
+            values = (
+                f"WITH v (id, session_id, person_id, kind, step_index, at, data) AS (VALUES {rows})"
+            )
+            if self.is_sqlite:  # no data-modifying WITH: the writer forgets rollups itself
+                text = f"{values} {insert}"
+            else:
+                done = ", ".join(f"'{kind}'" for kind in DONE_KINDS)
+                text = (
+                    f"{values}, ins AS ({insert}, session_id, person_id, kind), "
+                    "forgotten AS (DELETE FROM day_rollups r USING ins JOIN sessions s "
+                    f"ON s.id = ins.session_id WHERE ins.kind IN ({done}) "
+                    "AND r.person_id = ins.person_id AND r.on_date >= s.on_date) "
+                    "SELECT id FROM ins"
+                )
             self._sql[size] = text
         return text
+
+    def log_sql(self, size: int) -> str:
+        text = self._log_sql.get(size)
+        if text is None:
+            if self.is_sqlite:
+                first = row = "(?, ?, ?, ?, ?, ?)"
+            else:
+                first = (
+                    "(%s::timestamptz, %s::integer, %s::varchar, %s::integer, %s::varchar, "
+                    "%s::varchar)"
+                )
+                row = "(%s, %s, %s, %s, %s, %s)"
+            rows = ", ".join([first] + [row] * (size - 1))
+            text = (
+                "INSERT INTO access_log (at, actor_user_id, action, person_id, what, address) "
+                f"VALUES {rows}"
+            )
+            self._log_sql[size] = text
+        return text
+
+    def log_params(self, lines: list[LogLine]) -> list[Any]:
+        at = self._at
+        flat: list[Any] = []
+        for line in lines:
+            flat += (
+                at(line.at) if at else line.at,
+                line.actor_user_id,
+                line.action,
+                line.person_id,
+                line.what,
+                line.address,
+            )
+        return flat
 
     def params(self, items: list[EventWrite]) -> list[Any]:
         at, data = self._at, self._data
@@ -214,8 +257,8 @@ class EventWriter:
         self._lock = lock
         self._wrap_error = wrap_error
         close, known, forget = _statements()
-        self._close, self._known = _Raw(close, dialect), _Raw(known, dialect)
-        self._forget = _Raw(forget, dialect)
+        self._close, self._known = Compiled(close, dialect), Compiled(known, dialect)
+        self._forget = Compiled(forget, dialect)
         self._group = _GroupInsert(dialect)
         self._dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
@@ -237,6 +280,14 @@ class EventWriter:
         self._put(_Pending(item, None, future))
         return future.result()
 
+    async def append(self, line: LogLine) -> None:
+        """Queue one access-log line and wait, without blocking the event loop, until it is
+        committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Outcome] = loop.create_future()
+        self._put(_Pending(line, loop, future))
+        await future
+
     def _put(self, pending: _Pending) -> None:
         if not self._thread.is_alive():
             raise RuntimeError("the event writer is closed (the store was disposed)")
@@ -254,6 +305,9 @@ class EventWriter:
             self._serve()
         finally:
             if self._conn is not None:
+                if not self._is_sqlite:
+                    with contextlib.suppress(Exception):  # back to the pool as it came
+                        self._conn.driver_connection.autocommit = False
                 self._conn.close()
                 self._conn = None
 
@@ -299,32 +353,112 @@ class EventWriter:
                 results.append(exc)
         return results
 
-    def _transaction(self, items: list[EventWrite]) -> list[Outcome | BaseException]:
+    def _transaction(self, items: list[Item]) -> list[Outcome | BaseException]:
         """One short transaction on the writer's own connection, kept open between groups
         (checking one out of the pool and back costs more than the group's statements)."""
+        events = [i for i in items if isinstance(i, EventWrite)]
+        lines = [i for i in items if isinstance(i, LogLine)]
         with self._lock:
             conn = self._conn if self._conn is not None else self._open()
-            cursor = conn.cursor()
             try:
                 if self._is_sqlite:
-                    self._driver(cursor.execute, "BEGIN IMMEDIATE")
+                    outcomes = self._sqlite_group(conn, events, lines)
                 else:
-                    # A group mixes people's events, each already tied to its scope's person by
-                    # the service, and the insert's join checks each session is that person's:
-                    # the writer acts as the system (``store.row_security``).
-                    self._driver(cursor.execute, _AS_SYSTEM)
-                outcomes: list[Outcome | BaseException] = list(self._group_outcomes(cursor, items))
-                self._driver(conn.commit)
+                    outcomes = self._pipelined_group(conn, events, lines)
             except BaseException as exc:
                 self._abandon(conn, exc)
                 raise
-            finally:
-                cursor.close()
+        by_event = iter(outcomes)
+        return [next(by_event) if isinstance(i, EventWrite) else True for i in items]
+
+    def _sqlite_group(
+        self, conn: Any, events: list[EventWrite], lines: list[LogLine]
+    ) -> list[Outcome]:
+        cursor = conn.cursor()
+        try:
+            self._driver(cursor.execute, "BEGIN IMMEDIATE")
+            outcomes = self._group_outcomes(cursor, events) if events else []
+            if lines:
+                self._insert_lines(cursor, lines)
+            self._driver(conn.commit)
+        finally:
+            cursor.close()
         return outcomes
 
+    def _pipelined_group(
+        self, conn: Any, events: list[EventWrite], lines: list[LogLine]
+    ) -> list[Outcome]:
+        """PostgreSQL: the group in psycopg's pipeline mode. The connection is in autocommit
+        (the writer's own: ``_open``), so the transaction is this block's explicit ``BEGIN`` …
+        ``COMMIT`` and psycopg sends no ``BEGIN`` of its own (which it waits for). In the
+        common case (no event closes a session) the commit goes out with the statements and
+        the group costs one round trip; a group whose events were not all stored then asks, in
+        a read of its own, which were duplicates and which had no such session."""
+        driver = conn.driver_connection
+        closing = any(e.close_at is not None for e in events)
+        insert = driver.cursor()
+        inserted: set[str] = set()
+        try:
+            with driver.pipeline() as pipeline:
+                head = driver.cursor()
+                # A group mixes people's events, each already tied to its scope's person by the
+                # service, and the insert's join checks each session is that person's: the
+                # writer acts as the system (``store.row_security``).
+                head.execute("BEGIN")
+                head.execute(_AS_SYSTEM)
+                if events:
+                    insert.execute(self._group.sql(len(events)), self._group.params(events))
+                if lines:
+                    self._insert_lines(driver.cursor(), lines)
+                if closing:  # the insert's answer first: close only sessions whose event went in
+                    pipeline.sync()
+                    inserted = {row[0] for row in insert.fetchall()}
+                    cursor = driver.cursor()
+                    for item in events:
+                        if item.close_at is not None and item.event_id in inserted:
+                            values = _params(item)
+                            values.update(b_close_at=item.close_at, b_reason=item.close_reason)
+                            self._run_raw(cursor, self._close, values)
+                head.execute("COMMIT")
+            if events and not closing:
+                inserted = {row[0] for row in insert.fetchall()}
+        except self._dbapi_error as exc:
+            raise self._translated(exc, "the group's pipeline") from exc
+        return self._outcomes(driver, events, inserted)
+
+    def _outcomes(self, driver: Any, events: list[EventWrite], inserted: set[str]) -> list[Outcome]:
+        outcomes: list[Outcome] = [None] * len(events)
+        missing: list[int] = []
+        left = set(inserted)
+        for n, item in enumerate(events):
+            if item.event_id in left:
+                left.discard(item.event_id)  # the same id twice in a group: once stored
+                outcomes[n] = True
+            else:
+                missing.append(n)
+        if missing:  # rare: a retry, or someone else's session
+            cursor = driver.cursor()
+            self._driver(cursor.execute, "BEGIN")
+            self._driver(cursor.execute, _AS_SYSTEM)
+            for n in missing:
+                known = self._run_raw(cursor, self._known, _params(events[n])).fetchone()
+                outcomes[n] = False if known is not None else None
+            self._driver(cursor.execute, "ROLLBACK")
+        return outcomes
+
+    def _insert_lines(self, cursor: Any, lines: list[LogLine]) -> None:
+        sql = self._group.log_sql(len(lines))
+        self._driver(cursor.execute, sql, self._group.log_params(lines))
+
     def _open(self) -> Any:
-        self._conn = self._connect()
-        return self._conn
+        try:  # the pool's own errors are the driver's, not wrapped by SQLAlchemy
+            conn = self._connect()
+        except self._dbapi_error as exc:
+            raise self._translated(exc, "connect") from exc
+        if not self._is_sqlite:
+            conn.driver_connection.autocommit = True  # see ``_pipelined_group``
+        self._conn = conn
+        return conn
 
     def _abandon(self, conn: Any, exc: BaseException) -> None:
         """Roll back; a connection that cannot even do that (or that the database dropped) is
@@ -343,15 +477,18 @@ class EventWriter:
         try:
             return call(*args)
         except self._dbapi_error as exc:
-            raise sa.exc.DBAPIError.instance(
-                str(args[0]) if args else call.__name__,
-                None,
-                exc,
-                self._dbapi_error,
-                connection_invalidated=self._is_disconnect(exc),
-            ) from exc
+            raise self._translated(exc, str(args[0]) if args else call.__name__) from exc
 
-    def _run_raw(self, cursor: Any, statement: _Raw, values: dict[str, Any]) -> Any:
+    def _translated(self, exc: Exception, statement: str) -> sa.exc.StatementError:
+        return sa.exc.DBAPIError.instance(
+            statement,
+            None,
+            exc,
+            self._dbapi_error,
+            connection_invalidated=self._is_disconnect(exc),
+        )
+
+    def _run_raw(self, cursor: Any, statement: Compiled, values: dict[str, Any]) -> Any:
         self._driver(cursor.execute, statement.sql, statement.params(values))
         return cursor
 

@@ -15,7 +15,8 @@ the app's manifest and service worker, and the anti-forgery token.
 
 Every write (POST/PUT/PATCH/DELETE) by a signed-in user is appended to the access log once the
 route has answered: who, when, the method, route and status, from where, and the action and
-client when the route named them (``clinic_scope.client_scope`` does).
+client when the route named them (``clinic_scope.client_scope`` does). The line goes through
+the store's one writer and is committed before the request's handling ends.
 """
 
 from __future__ import annotations
@@ -190,7 +191,7 @@ class SignInGuard:
             await self.app(scope, receive, noting_status)
         finally:
             try:
-                await run_in_threadpool(self._log_write, scope, signed, path, status)
+                await self._log_write(scope, signed, path, status)
             except Exception as exc:
                 if not is_outage(exc):
                     raise
@@ -223,7 +224,9 @@ class SignInGuard:
             return RedirectResponse(home_for(signed), status_code=303)
         return None
 
-    def _log_write(self, scope: Scope, signed: SignedIn, path: str, status: int) -> None:
+    async def _log_write(self, scope: Scope, signed: SignedIn, path: str, status: int) -> None:
+        """Append the write's line through the store's one writer (``store.event_writer``):
+        committed before this returns, in one transaction with what is queued beside it."""
         noted: tuple[str, int | None] | None = scope.get(LOGGED_KEY)
         if noted is not None:
             action, person = noted
@@ -233,7 +236,7 @@ class SignInGuard:
             action, person = access.Action.WRITE_OWN_RECORD.value, signed.actor.person_id
         else:
             action, person = WRITE, None
-        clinic_access.record(
+        await clinic_access.record_queued(
             self.store,
             at=self.clock.now(),
             actor_user_id=signed.user.id,
