@@ -304,29 +304,6 @@ def bare_app() -> Any:
     return Starlette(routes=[Route("/post", insert_async, methods=["POST"])])
 
 
-def _no_delay_protocol() -> Any:
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    class NoDelayH11(H11Protocol):
-        """h11 with TCP_NODELAY set on every connection. asyncio sets it only when the socket
-        says ``proto == IPPROTO_TCP``; the socket a worker inherits from uvicorn's supervisor
-        says 0, so with ``--workers`` > 1 small responses wait for the client's delayed ACK
-        (~40 ms: uvicorn issue #3149)."""
-
-        def connection_made(self, transport: Any) -> None:
-            sock = transport.get_extra_info("socket")
-            if sock is not None:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            super().connection_made(transport)
-
-    return NoDelayH11
-
-
-NoDelayH11: Any = None
-if os.environ.get("BENCH_NODELAY") == "1":  # imported by a worker that uses it
-    NoDelayH11 = _no_delay_protocol()
-
-
 def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -334,17 +311,18 @@ def _port() -> int:
 
 
 def _spawn(
-    factory: str, env: dict[str, str], nodelay: bool = False
+    factory: str, env: dict[str, str], http: str | None = None
 ) -> tuple[subprocess.Popen[bytes], int]:
+    """``factory`` under uvicorn with ``WORKERS`` workers: with its default HTTP protocol, or
+    ``http`` (an import path, as ``supple serve`` names its own)."""
     port = _port()
     command = [
         sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
         "--port", str(port), "--workers", str(WORKERS), "--log-level", "error",
         "--no-access-log",
     ]  # fmt: skip
-    if nodelay:
-        command += ["--http", "bench.clinic_scale:NoDelayH11"]
-        env = {**env, "BENCH_NODELAY": "1"}
+    if http is not None:
+        command += ["--http", http]
     process = subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)}
     )
@@ -431,8 +409,10 @@ def _measure(
 
 
 def posts(url: str) -> bool:
-    """Event POSTs through the clinic app against the bare insert, 4 workers each: as uvicorn
-    runs them today, then with TCP_NODELAY set on every connection."""
+    """Event POSTs through the clinic app against the bare insert, 4 workers each. The clinic
+    app always runs on ``supple serve``'s HTTP protocol (``cli.commands_web._http_protocol``:
+    httptools with TCP_NODELAY per connection); the bare app first as uvicorn runs it by
+    default (the budget's round), then on the very protocol the clinic app has."""
     from supple.services import Scope, clinic_accounts
     from supple.store.database import open_store
 
@@ -457,16 +437,19 @@ def posts(url: str) -> bool:
         for n in range(1, 41)
     ]
     store.dispose()
-    ok = _post_round(env, tokens, nodelay=False)  # the budget: the server as it runs today
-    _post_round(env, tokens, nodelay=True)  # what the fix would give, for the record
+    ok = _post_round(env, tokens, same_protocol=False)  # the budget
+    _post_round(env, tokens, same_protocol=True)  # both on serve's protocol, for the record
     return ok
 
 
-def _post_round(env: dict[str, str], tokens: list[str], nodelay: bool) -> bool:
+def _post_round(env: dict[str, str], tokens: list[str], same_protocol: bool) -> bool:
     import httpx2 as httpx
 
-    clinic, clinic_port = _spawn("bench.clinic_scale:clinic_app", env, nodelay)
-    bare, bare_port = _spawn("bench.clinic_scale:bare_app", env, nodelay)
+    from supple.cli.commands_web import _http_protocol
+
+    served = _http_protocol()
+    clinic, clinic_port = _spawn("bench.clinic_scale:clinic_app", env, served)
+    bare, bare_port = _spawn("bench.clinic_scale:bare_app", env, served if same_protocol else None)
     try:
         session_path, headers = "", {}
         for token in tokens:  # a client whose gate lets a session start today
@@ -480,7 +463,12 @@ def _post_round(env: dict[str, str], tokens: list[str], nodelay: bool) -> bool:
         if not session_path:
             print("  no client could start a session: the POST load was not run")
             return False
-        how = "with TCP_NODELAY set per connection" if nodelay else "as uvicorn runs them"
+        how = (
+            f"both on supple serve's protocol ({served})"
+            if same_protocol
+            else f"the clinic on supple serve's protocol ({served}), the bare app on uvicorn's "
+            "default"
+        )
         print(
             f"\nEvent POST, {WORKERS} uvicorn workers each, {how}; {CONNECTIONS} keep-alive "
             f"connections, {LOAD_SECONDS:.0f} s a round, {ROUNDS} rounds interleaved "

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from supple.web.nodelay import NoDelayH11
+from supple.web.nodelay import NoDelayH11, NoDelayHttpTools
 from tests.clinic_world import postgres_url
 from tests.conftest import Supple
 from tests.served import serve_clinic, wait_until
@@ -136,12 +136,16 @@ async def _small_answer(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-@pytest.mark.parametrize(("protocol", "nodelay"), [("h11", False), (NoDelayH11, True)])
+@pytest.mark.parametrize(
+    ("protocol", "nodelay"),
+    [("h11", False), ("httptools", False), (NoDelayH11, True), (NoDelayHttpTools, True)],
+)
 def test_the_protocol_switches_nagle_off_where_asyncio_leaves_it_on(
     protocol: Any, nodelay: bool
 ) -> None:
     """A listening socket opened with ``proto`` 0 (as uvicorn's supervisor did before 0.55):
-    asyncio leaves Nagle on for what it accepts; ``NoDelayH11`` switches it off."""
+    asyncio leaves Nagle on for what it accepts; ``NoDelayH11`` and ``NoDelayHttpTools`` (what
+    ``supple serve`` runs) switch it off."""
     import uvicorn
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0)

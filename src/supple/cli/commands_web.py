@@ -251,13 +251,14 @@ def _health_ping_patience() -> dict[str, int]:
 
 
 def _http_protocol() -> str:
-    """The HTTP protocol of every server process: uvicorn's h11 with TCP_NODELAY set on each
-    connection (``web.nodelay``; without it, ``--workers`` > 1 stalls keep-alive answers on
-    uvicorn before 0.55). Named by its import path, not passed as the class: a worker process
-    then imports it while loading the app, after it has begun answering the supervisor's health
-    pings. (Unpickling the class would import ``supple.web`` first, and a worker slower than
-    the pings' five seconds on a busy machine is killed and started again, over and over.)"""
-    return "supple.web.nodelay:NoDelayH11"
+    """The HTTP protocol of every server process: uvicorn's httptools protocol (a dependency)
+    with TCP_NODELAY set on each connection (``web.nodelay``; without it, ``--workers`` > 1
+    stalls keep-alive answers on uvicorn before 0.55). Named by its import path, not passed as
+    the class: a worker process then imports it while loading the app, after it has begun
+    answering the supervisor's health pings. (Unpickling the class would import
+    ``supple.web`` first, and a worker slower than the pings' five seconds on a busy machine
+    is killed and started again, over and over.)"""
+    return "supple.web.nodelay:NoDelayHttpTools"
 
 
 def _server_class(base: type[Any]) -> type[Any]:

@@ -151,7 +151,9 @@ def resolve_api_token(store: Store, token: str, now: datetime) -> Actor | None:
 
 
 def resolve_api_token_user(store: Store, token: str, now: datetime) -> tuple[Actor, User] | None:
-    """The same, with the user's row (the web's boundary needs both)."""
+    """The same, with the user's row (the web's boundary needs both). The token's
+    ``last_used_at`` is written at most once a minute per token, not on every request: a
+    script posting events many times a minute costs one read each, not a read and a write."""
     found = api_tokens.find(store, tokens.digest(token))
     if found is None or not found[1].active:
         return None

@@ -70,6 +70,7 @@ def find(store: Store, token_digest: str) -> tuple[ApiToken, User] | None:
 
 
 def touch(store: Store, token_id: int, now: datetime) -> None:
+    """Note the token's use (``services.signin`` does so at most once a minute per token)."""
     with store.write() as conn:
         conn.execute(
             api_tokens.update().where(api_tokens.c.id == token_id).values(last_used_at=now)
