@@ -26,7 +26,8 @@ from typing import Any
 
 import pytest
 
-from supple.web.nodelay import NoDelayH11, NoDelayHttpTools
+from supple.web.nodelay import NoDelayH11
+from supple.web.nodelay_httptools import NoDelayHttpTools
 from tests.clinic_world import postgres_url
 from tests.conftest import Supple
 from tests.served import serve_clinic, wait_until

@@ -257,8 +257,13 @@ def _http_protocol() -> str:
     the class: a worker process then imports it while loading the app, after it has begun
     answering the supervisor's health pings. (Unpickling the class would import
     ``supple.web`` first, and a worker slower than the pings' five seconds on a busy machine
-    is killed and started again, over and over.)"""
-    return "supple.web.nodelay:NoDelayHttpTools"
+    is killed and started again, over and over.) An environment installed before httptools
+    was a dependency keeps h11."""
+    from importlib.util import find_spec
+
+    if find_spec("httptools") is None:
+        return "supple.web.nodelay:NoDelayH11"
+    return "supple.web.nodelay_httptools:NoDelayHttpTools"
 
 
 def _server_class(base: type[Any]) -> type[Any]:

@@ -16,7 +16,6 @@ import socket
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
 def set_nodelay(sock: socket.socket | None) -> None:
@@ -31,15 +30,6 @@ class NoDelayH11(H11Protocol):
     """uvicorn's h11 protocol, with TCP_NODELAY set as each connection is made. Named by
     ``supple serve`` as the ``http`` protocol of every worker (a class at module level, so a
     worker process started by the supervisor finds it by its import path)."""
-
-    def connection_made(self, transport: Any) -> None:
-        set_nodelay(transport.get_extra_info("socket"))
-        super().connection_made(transport)
-
-
-class NoDelayHttpTools(HttpToolsProtocol):
-    """The same on uvicorn's httptools protocol (llhttp, written in C): what ``supple serve``
-    runs (``cli.commands_web``), for it parses a request in a fraction of h11's time."""
 
     def connection_made(self, transport: Any) -> None:
         set_nodelay(transport.get_extra_info("socket"))
