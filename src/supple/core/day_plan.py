@@ -63,15 +63,11 @@ def tip_for(program: Program, on: date) -> Tip | None:
 
 def scheduled_days(program: Program, start: date, first: date, last: date) -> list[date]:
     """The dates from ``first`` to ``last`` (none before ``start``) whose program day holds a
-    session: what adherence counts as planned, in the progress report and the clinic alike."""
-    days: list[date] = []
-    day = max(start, first)
-    while day <= last:
-        number = locate(start, day, cycle=7, weeks=program.weeks).day
-        if any(d.number == number and d.items for d in program.days):
-            days.append(day)
-        day += timedelta(days=1)
-    return days
+    session: what adherence counts as planned, in the progress report and the clinic alike.
+    A date's day is ``locate``'s: its offset from ``start`` in a cycle of 7."""
+    numbers = program.session_numbers
+    offsets = range((max(start, first) - start).days, (last - start).days + 1)
+    return [start + timedelta(days=n) for n in offsets if n % 7 + 1 in numbers]
 
 
 def plan_day(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Literal
 
 Per = Literal["side", "leg"]
@@ -173,6 +174,13 @@ class Program:
     @property
     def cycle_length(self) -> int:
         return max(day.number for day in self.days)
+
+    @cached_property
+    def session_numbers(self) -> frozenset[int]:
+        """The numbers of the days that hold a session (a day with items; a day the plan leaves
+        out or empty is a rest day). Worked out once per program: the schedule asks it of
+        every date."""
+        return frozenset(day.number for day in self.days if day.items)
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.catalog[exercise_id]
