@@ -14,12 +14,13 @@ nightly rollups (``rollup_schema``) when a client's rows are whole; the rest is 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from supple.core.access import Role
 from supple.core.done import DayEvidence, session_done
@@ -212,16 +213,54 @@ class Days:
     done: dict[int, set[date]] = field(default_factory=lambda: defaultdict(set))
 
 
-def days_from(conn: sa.Connection, ids: sa.Select[Any], since: date) -> Days:
-    """The caseload's days from ``since`` on, computed from the records (three statements;
-    each row is small: the database takes the pain out of the stored check-in, and leaves the
-    ratings that stop nothing where they are)."""
+Since = date | Mapping[int, date]
+
+
+def _from(
+    conn: sa.Connection,
+    person: sa.ColumnElement[int],
+    on: sa.ColumnElement[date],
+    ids: sa.Select[Any],
+    since: Since,
+) -> sa.ColumnElement[bool]:
+    """The caseload's rows from ``since`` on: one date for every client of ``ids``, or each
+    client's own (``since`` by client id, the clients read from ``ids`` in the same
+    transaction; a client it does not name has none). One condition, however many clients:
+    those with the same date share a list (``_among``)."""
+    if isinstance(since, date):
+        return sa.and_(person.in_(ids), on >= since)
+    by_date: dict[date, list[int]] = defaultdict(list)
+    for client_id, day in since.items():
+        by_date[day].append(client_id)
+    return sa.or_(
+        sa.false(),
+        *(
+            sa.and_(_among(conn, person, group), on >= day)
+            for day, group in sorted(by_date.items())
+        ),
+    )
+
+
+def _among(
+    conn: sa.Connection, person: sa.ColumnElement[int], client_ids: list[int]
+) -> sa.ColumnElement[bool]:
+    """``person`` is one of ``client_ids``: on PostgreSQL one array parameter, whose text (and
+    so its parse) is the same however many there are; an ``IN`` list else."""
+    if conn.dialect.name == "postgresql":
+        return person == sa.any_(sa.literal(client_ids, postgresql.ARRAY(sa.Integer)))
+    return person.in_(client_ids)
+
+
+def days_from(conn: sa.Connection, ids: sa.Select[Any], since: Since) -> Days:
+    """The caseload's days from ``since`` on (one date, or each client's own: ``_from``),
+    computed from the records (three statements; each row is small: the database takes the
+    pain out of the stored check-in, and leaves the ratings that stop nothing where they
+    are)."""
     days = Days()
     pain = checkins.c["values"]["pain"].as_integer()
     for person_id, on, value in conn.execute(
         sa.select(checkins.c.person_id, checkins.c.on_date, pain).where(
-            checkins.c.person_id.in_(ids),
-            checkins.c.on_date >= since,
+            _from(conn, checkins.c.person_id, checkins.c.on_date, ids, since),
             checkins.c.kind == "morning",
         )
     ):
@@ -231,8 +270,7 @@ def days_from(conn: sa.Connection, ids: sa.Select[Any], since: date) -> Days:
     for row in conn.execute(
         sa.select(checkins.c.person_id, checkins.c.on_date, checkins.c.subject, pain, quality)
         .where(
-            checkins.c.person_id.in_(ids),
-            checkins.c.on_date >= since,
+            _from(conn, checkins.c.person_id, checkins.c.on_date, ids, since),
             checkins.c.kind == "exercise",
             sa.or_(pain >= STOP_AT, sa.func.lower(quality).in_(sorted(ALARMING))),
         )
@@ -242,13 +280,13 @@ def days_from(conn: sa.Connection, ids: sa.Select[Any], since: date) -> Days:
     played = sa.select(
         sessions.c.person_id, sessions.c.on_date.label("on"), sa.literal("work").label("what")
     ).where(
-        sessions.c.person_id.in_(ids), sessions.c.on_date >= since, _work_done(conn.dialect.name)
+        _from(conn, sessions.c.person_id, sessions.c.on_date, ids, since),
+        _work_done(conn.dialect.name),
     )
     logged = sa.select(
         checkins.c.person_id, checkins.c.on_date.label("on"), checkins.c.kind.label("what")
     ).where(
-        checkins.c.person_id.in_(ids),
-        checkins.c.on_date >= since,
+        _from(conn, checkins.c.person_id, checkins.c.on_date, ids, since),
         checkins.c.kind.in_(SESSION_KINDS),
     )
     seen: dict[tuple[int, date], set[str]] = defaultdict(set)
@@ -265,76 +303,112 @@ def days_from(conn: sa.Connection, ids: sa.Select[Any], since: date) -> Days:
     return days
 
 
+@dataclass(frozen=True)
+class Rolled:
+    """One client's rollups: how many days, the oldest and the newest, the days done, each
+    morning's pain, and each day's stops as stored (by date)."""
+
+    client_id: int
+    count: int
+    oldest: date
+    newest: date
+    done: list[date]
+    mornings: dict[date, int]
+    stops: list[tuple[date, list[list[Any]] | None]]
+
+
 def _rolled(
     conn: sa.Connection, ids: sa.Select[Any], found: list[Client], since: date
 ) -> tuple[dict[int, date], Days]:
-    """The rollups of the caseload from ``since`` on (one statement), and for each client the
-    first day to read live: the day after the newest rollup when the client's rows run without
-    a gap from the first day the window needs, else that first day (rollups missing: every day
-    is read live, never a wrong number)."""
-    rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in conn.execute(
-        sa.select(
-            day_rollups.c.person_id,
-            day_rollups.c.on_date,
-            day_rollups.c.done,
-            day_rollups.c.morning_pain,
-            day_rollups.c.stops,
-        )
-        .where(day_rollups.c.person_id.in_(ids), day_rollups.c.on_date >= since)
-        .order_by(day_rollups.c.person_id, day_rollups.c.on_date)
-    ):
-        rows[row[0]].append(tuple(row[1:]))
+    """The rollups of the caseload from ``since`` on (one statement, a row per client), and
+    for each client the first day to read live: the day after the newest rollup when the
+    client's rows run without a gap from the first day the window needs, else that first day
+    (rollups missing: every day is read live, never a wrong number)."""
+    first = {c.client_id: max(since, c.start_date) for c in found if c.start_date is not None}
     live_from: dict[int, date] = {}
     rolled = Days()
-    for client in found:
-        if client.start_date is None:
-            continue
-        first = max(since, client.start_date)
-        cid = client.client_id
-        mine = [r for r in rows.get(cid, []) if r[0] >= first]
-        contiguous = bool(mine) and (mine[-1][0] - first).days + 1 == len(mine)
-        if not contiguous or mine[0][0] != first:
-            live_from[cid] = first
-            continue
-        live_from[cid] = mine[-1][0] + timedelta(days=1)
-        done, mornings = rolled.done[cid], rolled.mornings[cid]
-        for on, was_done, pain, stops in mine:
-            if was_done:
-                done.add(on)
-            if pain is not None:
-                mornings[on] = pain
-            for exercise_id, stop_pain, quality in stops or ():
-                rolled.stops[cid].append(Stop(on, exercise_id, stop_pain, quality))
+    for row in _per_client(
+        conn, _from(conn, day_rollups.c.person_id, day_rollups.c.on_date, ids, first)
+    ):
+        start = first[row.client_id]
+        if row.oldest != start or (row.newest - start).days + 1 != row.count:
+            continue  # a gap, or none on the first day: every day read live
+        live_from[row.client_id] = row.newest + timedelta(days=1)
+        rolled.done[row.client_id] = set(row.done)
+        rolled.mornings[row.client_id] = row.mornings
+        rolled.stops[row.client_id] = [
+            Stop(on, exercise_id, pain, quality)
+            for on, stops in row.stops
+            for exercise_id, pain, quality in stops or ()
+        ]
+    for cid, start in first.items():
+        live_from.setdefault(cid, start)
     return live_from, rolled
+
+
+def _per_client(conn: sa.Connection, where: sa.ColumnElement[bool]) -> Iterator[Rolled]:
+    """Each client's rollups where ``where`` holds, gathered by the database into one row
+    (``Rolled``): in PostgreSQL's arrays there, in SQLite's JSON arrays else."""
+    r = day_rollups.c
+    has_pain, has_stops = r.morning_pain.is_not(None), r.stops.is_not(None)
+    counted = (r.person_id, sa.func.count(), sa.func.min(r.on_date), sa.func.max(r.on_date))
+    if conn.dialect.name == "postgresql":
+        by_date = postgresql.aggregate_order_by
+        query = sa.select(
+            *counted,
+            sa.func.array_agg(r.on_date).filter(r.done),
+            sa.func.array_agg(by_date(r.on_date, r.on_date)).filter(has_pain),
+            sa.func.array_agg(by_date(r.morning_pain, r.on_date)).filter(has_pain),
+            sa.func.json_agg(
+                by_date(sa.func.json_build_array(r.on_date, r.stops), r.on_date)
+            ).filter(has_stops),
+        )
+        for cid, count, oldest, newest, done, pain_days, pains, stops in conn.execute(
+            query.where(where).group_by(r.person_id)
+        ):
+            mornings = dict(zip(pain_days or (), pains or (), strict=True))
+            stopped = [(date.fromisoformat(on), found) for on, found in stops or ()]
+            yield Rolled(cid, count, oldest, newest, done or [], mornings, stopped)
+        return
+    query = sa.select(
+        *counted,
+        _json_list(r.on_date).filter(r.done),
+        _json_list(sa.func.json_array(r.on_date, r.morning_pain)).filter(has_pain),
+        _json_list(sa.func.json_array(r.on_date, sa.func.json(r.stops))).filter(has_stops),
+    )
+    for cid, count, oldest, newest, done, mornings, stops in conn.execute(
+        query.where(where).group_by(r.person_id)
+    ):
+        days = [date.fromisoformat(on) for on in done or ()]
+        pains = {date.fromisoformat(on): pain for on, pain in mornings or ()}
+        stopped = sorted(  # by date; a day's own stops keep their order
+            ((date.fromisoformat(on), found) for on, found in stops or ()), key=lambda s: s[0]
+        )
+        yield Rolled(cid, count, oldest, newest, days, pains, stopped)
+
+
+def _json_list(value: sa.ColumnElement[Any]) -> sa.FunctionElement[Any]:
+    return sa.func.json_group_array(value, type_=sa.JSON)
 
 
 def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], Records]:
     """The caseload's clients and their records: morning pain, ratings that may stop a session
     and the days with a session from ``since`` on (from the nightly rollups where they are
     whole, the rest live), and, however old, each client's last session, last morning,
-    red-flag answers, clearances and acknowledged items. Ten statements, whatever the
+    red-flag answers, clearances and acknowledged items. Nine statements, whatever the
     caseload's size."""
     records = Records()
     with store.read() as conn:
         found = clients(conn, ids)
         live_from, rolled = _rolled(conn, ids, found, since)
-        live = days_from(conn, ids, min(live_from.values(), default=since))
-        for client in found:
+        live = days_from(conn, ids, {c.client_id: live_from.get(c.client_id, since) for c in found})
+        for client in found:  # each read live from its own edge on: the two never overlap
             cid = client.client_id
-            edge = live_from.get(cid, since)
-            records.mornings[cid] = rolled.mornings.get(cid, {}) | {
-                d: p for d, p in live.mornings.get(cid, {}).items() if d >= edge
-            }
-            records.stops[cid] = rolled.stops.get(cid, []) + [
-                s for s in live.stops.get(cid, []) if s.on >= edge
-            ]
-            records.session_days[cid] = rolled.done.get(cid, set()) | {
-                d for d in live.done.get(cid, set()) if d >= edge
-            }
+            records.mornings[cid] = rolled.mornings.get(cid, {}) | live.mornings.get(cid, {})
+            records.stops[cid] = rolled.stops.get(cid, []) + live.stops.get(cid, [])
+            records.session_days[cid] = rolled.done.get(cid, set()) | live.done.get(cid, set())
         records.clients = [c.client_id for c in found]
-        _last_sessions(conn, ids, records, since)
-        _last_mornings(conn, ids, records)
+        _newest(conn, ids, records, since)
         _screens(conn, ids, records)
         for cleared in conn.execute(
             sa.select(clearances.c.person_id, clearances.c.cleared_on, clearances.c.recorded_at)
@@ -362,19 +436,23 @@ def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], 
     return found, records
 
 
-def _last_sessions(conn: sa.Connection, ids: sa.Select[Any], records: Records, since: date) -> None:
-    """Each client's newest day with a session done, however long ago (one statement): the
-    newest of the days already read from ``since`` on, and for the clients with none there, a
-    walk back along the (person, date) indexes from ``since`` that stops at the first hit."""
+def _newest(conn: sa.Connection, ids: sa.Select[Any], records: Records, since: date) -> None:
+    """Each client's newest day with a session done and newest morning check-in, however long
+    ago (one statement, whether or not anyone is idle).
+
+    The newest session is the newest of the days already read from ``since`` on; for the
+    clients with none there, a walk back along the (person, date) indexes from ``since`` that
+    stops at the first hit."""
     for person_id, days in records.session_days.items():
         if days:
             records.last_session[person_id] = max(days)
     idle = sorted(set(records.clients) - set(records.last_session))
-    client = ids.where(users.c.person_id.in_(idle)).subquery()
+    client = ids.subquery()
+    person = client.c.person_id
     played = (
         sa.select(sessions.c.on_date)
         .where(
-            sessions.c.person_id == client.c.person_id,
+            sessions.c.person_id == person,
             sessions.c.on_date < since,
             _work_done(conn.dialect.name),
         )
@@ -385,39 +463,41 @@ def _last_sessions(conn: sa.Connection, ids: sa.Select[Any], records: Records, s
     logged = [  # one kind each: the (person, kind, date) index then gives its newest at once
         sa.select(sa.func.max(checkins.c.on_date))
         .where(
-            checkins.c.person_id == client.c.person_id,
+            checkins.c.person_id == person,
             checkins.c.kind == kind,
             checkins.c.on_date < since,
         )
         .scalar_subquery()
         for kind in SESSION_KINDS
     ]
-    for person_id, *older in conn.execute(sa.select(client.c.person_id, played, *logged)):
-        found = [day for day in older if day is not None]
-        if found:
-            records.last_session[person_id] = max(found)
-
-
-def _last_mornings(conn: sa.Connection, ids: sa.Select[Any], records: Records) -> None:
-    """Each client's newest morning check-in, however long ago (one statement)."""
-    client = ids.subquery()
     earlier = checkins.alias("earlier")
     newest = (
         sa.select(sa.func.max(earlier.c.on_date))
-        .where(earlier.c.person_id == client.c.person_id, earlier.c.kind == "morning")
+        .where(earlier.c.person_id == person, earlier.c.kind == "morning")
+        .correlate(client)  # the client's, in the pain's subquery too
         .scalar_subquery()
     )
-    pain = checkins.c["values"]["pain"].as_integer()
-    query = sa.select(checkins.c.person_id, checkins.c.on_date, pain).join(
-        client,
-        (client.c.person_id == checkins.c.person_id)
-        & (checkins.c.kind == "morning")
-        & (checkins.c.subject == "")
-        & (checkins.c.on_date == newest),
+    pain = (
+        sa.select(checkins.c["values"]["pain"].as_integer())
+        .where(
+            checkins.c.person_id == person,
+            checkins.c.kind == "morning",
+            checkins.c.subject == "",
+            checkins.c.on_date == newest,
+        )
+        .scalar_subquery()
     )
-    for person_id, on, value in conn.execute(query):
+    day, number = sa.literal(None, sa.Date), sa.literal(None, sa.Integer)
+    walked = sa.select(person, played, *logged, day, number).where(_among(conn, person, idle))
+    # the idle clients' walks in a branch of their own: the planner counts their cost for
+    # those few rows only (a cost counted for every client can pass PostgreSQL's JIT threshold)
+    mornings = sa.select(person, day, day, day, newest, pain)
+    for person_id, *older, morning, value in conn.execute(sa.union_all(walked, mornings)):
+        found = [day for day in older if day is not None]
+        if found:
+            records.last_session[person_id] = max(found)
         if value is not None:
-            records.last_morning[person_id] = (on, value)
+            records.last_morning[person_id] = (morning, value)
 
 
 def _screens(conn: sa.Connection, ids: sa.Select[Any], records: Records) -> None:
