@@ -15,6 +15,7 @@ from supple.core.outcomes import (
     review,
     review_due,
     sparkline,
+    window,
 )
 from supple.core.safety import QUESTIONS, pain_settled, parse_answers, verdict
 
@@ -127,3 +128,36 @@ def test_pain_has_settled_when_safe_or_back_to_the_morning_before(
     before: int | None, after: int, settled: bool
 ) -> None:
     assert pain_settled(before, after) is settled
+
+
+ON = date(2026, 12, 2)
+WEEK = frozenset(ON - timedelta(days=n) for n in range(0, 14, 2))  # every other day, today too
+
+
+def _day(n: int) -> date:
+    return ON - timedelta(days=n)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "done", "expected"),
+    [
+        pytest.param(_day(6), ON, {_day(2), _day(4)}, (2, 3),
+                     id="today is not planned until done"),
+        pytest.param(_day(6), ON, {ON, _day(2)}, (2, 4), id="today counts once done"),
+        pytest.param(_day(13), _day(7), {_day(8), _day(12)}, (2, 3),
+                     id="the week before counts its own days only"),
+        pytest.param(_day(6), _day(1), {ON}, (0, 3),
+                     id="a session today does not count in a window that ends before it"),
+        pytest.param(_day(2), ON + timedelta(days=5), {ON}, (1, 2),
+                     id="days after the day looked from are never planned"),
+        pytest.param(_day(30), _day(20), set(), (0, 0), id="nothing scheduled: nothing planned"),
+        pytest.param(ON, _day(6), {ON}, (0, 0), id="a window that ends before it starts is empty"),
+        pytest.param(_day(6), ON, {_day(1), _day(3)}, (0, 3),
+                     id="a session on an unscheduled day counts for nothing"),
+    ],
+)  # fmt: skip
+def test_a_window_counts_the_sessions_done_over_the_scheduled_days_planned_by_then(
+    first: date, last: date, done: set[date], expected: tuple[int, int]
+) -> None:
+    assert window(first, last, ON, WEEK, done) == expected
+    assert window(first, last, ON, sorted(WEEK), done) == expected  # any iterable of days

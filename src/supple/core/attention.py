@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Literal
 
 from supple.core.adapt import PAUSE_DAYS, morning_alarm, weekly_rise
@@ -41,6 +42,8 @@ DROP_POINTS = 20  # TrueCoach: the last 7 days' adherence at least 20 points bel
 INACTIVE_DAYS = 3  # whole days without a session before today
 RECENT_DAYS = 14  # a stop for pain stays in the queue this long unless acknowledged
 LOOKBACK_DAYS = 40  # the records the rules read, before today (30-day adherence + rule 4)
+_DAY = timedelta(days=1)
+_WEEK = tuple(timedelta(days=i) for i in range(7))  # a week back from its last day
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,8 @@ def _run_start(today: date, holds: Callable[[date], bool], limit: int = LOOKBACK
     """The first day of the unbroken run of days up to ``today`` on which ``holds`` is true
     (``holds(today)`` is known to be true); looked back ``limit`` days at most."""
     day = today
-    while (today - day).days < limit and holds(day - timedelta(days=1)):
-        day -= timedelta(days=1)
+    while (today - day).days < limit and holds(day - _DAY):
+        day -= _DAY
     return day
 
 
@@ -158,34 +161,49 @@ def pain_stop(record: Record, today: date) -> Flag | None:
     return Flag("pain_stop", f"Session stopped for pain on {said(on)}: {what}.", on.isoformat())
 
 
-def _unsettled_mornings(record: Record, today: date) -> dict[date, str]:
-    """Each morning that says pain did not settle, with why: rule 3's 24-hour response (above
-    5, or 2 points above the morning before), and the morning after a stop for pain that was
-    not back to the safe zone or the level before (rule 2), or never reported."""
-    found: dict[date, str] = {}
-    for day, pain in record.mornings.items():
-        alarm = morning_alarm(pain, record.mornings.get(day - timedelta(days=1)))
+def _unsettled_mornings(record: Record, today: date) -> dict[date, Callable[[], str]]:
+    """Each morning that says pain did not settle, with why (in words when asked: only the
+    newest is shown): rule 3's 24-hour response (above 5, or 2 points above the morning
+    before), and the morning after a stop for pain that was not back to the safe zone or the
+    level before (rule 2), or never reported."""
+    found: dict[date, Callable[[], str]] = {}
+    mornings = record.mornings
+    for day, pain in mornings.items():
+        before = mornings.get(day - _DAY)
+        alarm = morning_alarm(pain, before)
         if alarm == "high":
-            found[day] = f"morning pain {pain}/10 on {said(day)}, above 5"
-        elif alarm == "jump":
-            before = record.mornings[day - timedelta(days=1)]
-            found[day] = (
-                f"morning pain {pain}/10 on {said(day)}, {pain - before} points above the "
-                "morning before"
-            )
+            found[day] = partial(_above_five, pain, day)
+        elif alarm == "jump" and before is not None:
+            found[day] = partial(_jump, pain, day, before)
     for stop in {r.on for r in record.ratings if r.stops}:
-        after_day = stop + timedelta(days=1)
+        after_day = stop + _DAY
         if after_day in found or after_day >= today:
             continue
-        after = record.mornings.get(after_day)
+        after = mornings.get(after_day)
         if after is None:
-            found[after_day] = f"no morning check-in after the stop for pain on {said(stop)}"
-        elif not pain_settled(record.mornings.get(stop), after):
-            found[after_day] = (
-                f"morning pain {after}/10 on {said(after_day)}, not settled after the stop for "
-                f"pain on {said(stop)}"
-            )
+            found[after_day] = partial(_unreported, stop)
+        elif not pain_settled(mornings.get(stop), after):
+            found[after_day] = partial(_not_settled, after, after_day, stop)
     return found
+
+
+def _above_five(pain: int, day: date) -> str:
+    return f"morning pain {pain}/10 on {said(day)}, above 5"
+
+
+def _jump(pain: int, day: date, before: int) -> str:
+    return f"morning pain {pain}/10 on {said(day)}, {pain - before} points above the morning before"
+
+
+def _unreported(stop: date) -> str:
+    return f"no morning check-in after the stop for pain on {said(stop)}"
+
+
+def _not_settled(after: int, after_day: date, stop: date) -> str:
+    return (
+        f"morning pain {after}/10 on {said(after_day)}, not settled after the stop for pain on "
+        f"{said(stop)}"
+    )
 
 
 def pain_unsettled(record: Record, today: date) -> Flag | None:
@@ -202,7 +220,7 @@ def pain_unsettled(record: Record, today: date) -> Flag | None:
         since = day
     return Flag(
         "pain_unsettled",
-        f"Pain did not settle by the next morning: {found[days[-1]]}.",
+        f"Pain did not settle by the next morning: {found[days[-1]]()}.",
         since.isoformat(),
     )
 
@@ -213,9 +231,7 @@ def _week_rise(record: Record, end: date) -> tuple[float, float] | None:
 
     def pains(last: date) -> list[int]:
         return [
-            p
-            for d in (last - timedelta(days=i) for i in range(7))
-            if (p := record.mornings.get(d)) is not None
+            p for d in (last - back for back in _WEEK) if (p := record.mornings.get(d)) is not None
         ]
 
     return weekly_rise(pains(end), pains(end - timedelta(days=7)))

@@ -224,7 +224,8 @@ def window(
 ) -> tuple[int, int]:
     """Sessions done and sessions planned on the scheduled days from ``first`` to ``last``,
     looking from ``on`` (``planned_by``): the clinic's 7- and 30-day adherence."""
-    planned = [d for d in scheduled if first <= d <= last and d <= on and planned_by(d, on, done)]
+    end = min(last, on)  # up to ``on``, which is planned only once done (``planned_by``)
+    planned = [d for d in scheduled if first <= d <= end and (d < on or d in done)]
     return sum(1 for d in planned if d in done), len(planned)
 
 
