@@ -18,6 +18,8 @@ from supple.services import FixedClock, Scope, caseload
 from supple.services.scope import Actor
 from supple.store import accounts, checkins
 from supple.store.database import Store, open_store
+from supple.store.schema import checkins as checkins_table
+from supple.store.schema import session_events, sessions
 from tests.conftest import PG_URL, REQUIRE_PG, _pg_schema_url
 
 TODAY = date(2026, 12, 2)
@@ -209,3 +211,50 @@ def test_a_caseload_of_5_and_of_200_is_read_in_the_same_number_of_statements(
     # store/caseload.py's reads (the rollups' included) and the transaction's actor for row
     # security (one set_config): the same ten whatever the size (an idle client or none)
     assert statements_large <= 10
+
+
+def _forget(store: Store, person_id: int, kinds: tuple[str, ...], since: date) -> None:
+    """Take a client's check-ins of ``kinds`` (and with "session", their sessions) from
+    ``since`` on away."""
+    with store.write() as conn:
+        if "session" in kinds:
+            played = sa.select(sessions.c.id).where(
+                sessions.c.person_id == person_id, sessions.c.on_date >= since
+            )
+            conn.execute(session_events.delete().where(session_events.c.session_id.in_(played)))
+            conn.execute(
+                sessions.delete().where(
+                    sessions.c.person_id == person_id, sessions.c.on_date >= since
+                )
+            )
+        conn.execute(
+            checkins_table.delete().where(
+                checkins_table.c.person_id == person_id,
+                checkins_table.c.kind.in_(kinds),
+                checkins_table.c.on_date >= since,
+            )
+        )
+
+
+def test_each_client_reads_the_same_in_the_whole_caseload_as_alone(
+    clinic: tuple[Store, Caseload],
+) -> None:
+    """The caseload's statements read every client at once: each row is the client's own (an
+    idle client's last session looked for past the window, a morning days old), as read
+    alone, and nobody idle or someone idle costs the same statements."""
+    store, built = clinic
+    scope = staff(store, "clinician", built.clinician_id)
+    before, _ = _statements(store, scope)
+    idle, quiet = built.client_ids[0], built.client_ids[1]
+    _forget(store, idle, ("session", "exercise"), TODAY - timedelta(days=60))
+    _forget(store, quiet, ("morning",), TODAY - timedelta(days=3))
+    after, _ = _statements(store, scope)
+    assert after == before
+    rows = {row.client_id: row for row in caseload.caseload(scope)}
+    boss = staff(store, "admin", built.admin_id)
+    assert rows == {c: caseload.client_row(boss, c) for c in built.client_ids}
+    assert rows[idle].last_session is None  # walked back past the window: none there either
+    latest = rows[quiet].latest_pain
+    assert latest is not None and latest[0] < TODAY - timedelta(days=3)
+    assert any(r.latest_pain and r.latest_pain[0] == TODAY for r in rows.values())
+    assert {f.kind for f in rows[idle].flags} >= {"inactive"}
