@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from supple.core.plan import Dose, Exercise, Prescription, Program, Tip, Variant
 from supple.core.prescribed import Adjustment
@@ -65,9 +66,17 @@ def scheduled_days(program: Program, start: date, first: date, last: date) -> li
     """The dates from ``first`` to ``last`` (none before ``start``) whose program day holds a
     session: what adherence counts as planned, in the progress report and the clinic alike.
     A date's day is ``locate``'s: its offset from ``start`` in a cycle of 7."""
-    numbers = program.session_numbers
-    offsets = range((max(start, first) - start).days, (last - start).days + 1)
-    return [start + timedelta(days=n) for n in offsets if n % 7 + 1 in numbers]
+    begin = max(start, first)
+    return list(_scheduled(program.session_numbers, (begin - start).days % 7, begin, last))
+
+
+@lru_cache(maxsize=256)
+def _scheduled(numbers: frozenset[int], phase: int, begin: date, last: date) -> tuple[date, ...]:
+    """The dates from ``begin`` (its day of the cycle ``phase`` + 1) to ``last`` whose day is
+    one of ``numbers``. Kept (a few hundred spans, each at most a progress page's days): a
+    caseload's clients mostly share a window, and there are 7 phases."""
+    span = range((last - begin).days + 1)
+    return tuple(begin + timedelta(days=i) for i in span if (phase + i) % 7 + 1 in numbers)
 
 
 def plan_day(
