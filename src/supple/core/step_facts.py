@@ -15,7 +15,7 @@ on either database can ask ``substr(work, index + 1, 1) = '1'`` without parsing 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from supple.core.done import WORK
@@ -25,13 +25,13 @@ WORK_MARK, OTHER_MARK = "1", "0"
 
 @dataclass(frozen=True)
 class StepFacts:
-    """Per step index: work or not, its item and set; per item, its exercise; and the items a
-    fitted session reduced (docs/session-fitting.md), with the fit itself as stored."""
+    """Per step index: work or not, its item, set and exercise; and the items a fitted
+    session reduced (docs/session-fitting.md), with the fit itself as stored."""
 
     work: str
     items: tuple[int | None, ...]
     sets: tuple[int | None, ...]
-    exercises: Mapping[int, str] = field(default_factory=dict)
+    exercises: tuple[str | None, ...] = ()
     reduced: frozenset[int] = frozenset()
     fit: Mapping[str, Any] | None = None
 
@@ -51,8 +51,9 @@ class StepFacts:
         ``work_only`` is False) for a step that is not work."""
         if work_only and not self.is_work(index):
             return None
-        item = self.item_of(index)
-        return None if item is None else self.exercises.get(item)
+        if index is None or not 0 <= index < len(self.exercises):
+            return None
+        return self.exercises[index]
 
 
 def _int(value: Any) -> int | None:
@@ -66,17 +67,14 @@ def from_timeline(timeline: Any) -> StepFacts:
     data = timeline if isinstance(timeline, Mapping) else {}
     steps = data.get("steps")
     steps = steps if isinstance(steps, list) else []
-    work, items, sets = [], [], []
-    exercises: dict[int, str] = {}
+    work, items, sets, exercises = [], [], [], []
     for step in steps:
         step = step if isinstance(step, Mapping) else {}
         work.append(WORK_MARK if step.get("kind") == WORK else OTHER_MARK)
-        item = _int(step.get("item"))
-        items.append(item)
+        items.append(_int(step.get("item")))
         sets.append(_int(step.get("set_no")))
         exercise = step.get("exercise_id")
-        if item is not None and isinstance(exercise, str):
-            exercises.setdefault(item, exercise)  # every step of an item is one prescription
+        exercises.append(exercise if isinstance(exercise, str) else None)
     fit = data.get("fit")
     fit = fit if isinstance(fit, Mapping) else None
     changes = fit.get("changes") if fit is not None else None
@@ -85,15 +83,19 @@ def from_timeline(timeline: Any) -> StepFacts:
         for c in (changes if isinstance(changes, list) else [])
         if isinstance(c, Mapping) and c.get("reduces_work") and _int(c.get("item")) is not None
     )
-    return StepFacts("".join(work), tuple(items), tuple(sets), exercises, reduced, fit)
+    return StepFacts("".join(work), tuple(items), tuple(sets), tuple(exercises), reduced, fit)
 
 
 def to_json(facts: StepFacts) -> dict[str, Any]:
-    """The facts as stored (``sessions.step_facts``; ``work`` has a column of its own)."""
+    """The facts as stored (``sessions.step_facts``; ``work`` has a column of its own). Each
+    exercise id is written once, and each step says which by its place in that list."""
+    names = list(dict.fromkeys(e for e in facts.exercises if e is not None))
+    place = {name: i for i, name in enumerate(names)}
     return {
         "items": list(facts.items),
         "sets": list(facts.sets),
-        "exercises": {str(item): exercise for item, exercise in facts.exercises.items()},
+        "names": names,
+        "exercises": [None if e is None else place[e] for e in facts.exercises],
         "reduced": sorted(facts.reduced),
         "fit": dict(facts.fit) if facts.fit is not None else None,
     }
@@ -103,11 +105,12 @@ def from_json(work: str, data: Mapping[str, Any]) -> StepFacts:
     """Facts as ``to_json`` stored them, with the ``work`` column beside them (only this
     module writes them, so their shape is trusted: this runs once per session on a progress
     page)."""
+    names = data.get("names") or []
     return StepFacts(
         work=work,
         items=tuple(data.get("items", ())),
         sets=tuple(data.get("sets", ())),
-        exercises={int(k): v for k, v in (data.get("exercises") or {}).items()},
+        exercises=tuple(None if i is None else names[i] for i in data.get("exercises", ())),
         reduced=frozenset(data.get("reduced") or ()),
         fit=data.get("fit"),
     )
