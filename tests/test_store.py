@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from supple.core.profile import Profile
@@ -17,6 +18,7 @@ from supple.store.database import HEAD, Store, open_store
 from supple.store.migrate import head
 from supple.store.notify_schema import NOTIFY_TABLES
 from supple.store.schema import metadata
+from tests.conftest import PG_URL, REQUIRE_PG, _pg_schema_url
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -115,3 +117,18 @@ def test_loading_the_schema_does_not_load_the_postgresql_dialect() -> None:
     code = "import sys, supple.store.schema; print('sqlalchemy.dialects.postgresql' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_postgresql_connections_run_without_jit_and_keep_the_urls_own_options() -> None:
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("SUPPLE_TEST_POSTGRES_URL must be set when SUPPLE_REQUIRE_POSTGRES=1")
+        pytest.skip("set SUPPLE_TEST_POSTGRES_URL to run the PostgreSQL storage tests")
+    for url in _pg_schema_url(PG_URL):
+        store = Store(url)
+        with store.read() as conn:
+            jit = conn.exec_driver_sql("SHOW jit").scalar_one()
+            path = conn.exec_driver_sql("SHOW search_path").scalar_one()
+        store.dispose()
+        assert jit == "off"
+        assert path.startswith("t_")  # the test's own schema, given in the URL's options
