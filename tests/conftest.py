@@ -3,6 +3,7 @@ CLI runner that points at it."""
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Iterator
@@ -28,6 +29,16 @@ def private_data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
         yield
+
+
+@pytest.fixture(autouse=True)
+def collector_as_it_was() -> Iterator[None]:
+    """``serve`` freezes what exists when its app is built (``web.app.settle_heap``), as a
+    serving process should; in the test process, whose objects come and go, it is undone
+    after each test so later tests' garbage is collected as usual."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
 
 
 @pytest.fixture

@@ -136,6 +136,7 @@ def serve(
     import uvicorn
 
     from supple.web import WebSettings, create_app
+    from supple.web.app import settle_heap
 
     db_url = db_url or (ctx.find_root().obj or {}).get("db_url")
     settings = WebSettings.from_env()
@@ -146,6 +147,7 @@ def serve(
         allowed_hosts=settings.allowed_hosts + allowed_hosts,
     )
     app = create_app(settings)
+    settle_heap()
     address = bound_address(host, port)
     click.echo(f"Supple is running at {address}  (Ctrl+C to stop)")
     click.echo(f"Data: {app.state.store.safe_url}")
@@ -184,6 +186,7 @@ def _serve_clinic(
 
     from supple.services import clinic_accounts
     from supple.web import WebSettings, create_app
+    from supple.web.app import settle_heap
 
     db_url = db_url or (ctx.find_root().obj or {}).get("db_url")
     settings = WebSettings.from_env()
@@ -225,6 +228,7 @@ def _serve_clinic(
         forwarded_allow_ips=forwarded_allow_ips if proxy_headers else None,
     )
     if workers == 1:
+        settle_heap()
         _server_class(uvicorn.Server)(uvicorn.Config(app, **options)).run()
         return
     store.dispose()
