@@ -186,12 +186,11 @@ def clients(conn: sa.Connection, ids: sa.Select[Any]) -> list[Client]:
     ]
 
 
-def _work_done(dialect: str) -> sa.ColumnElement[bool]:
+def _work_done() -> sa.ColumnElement[bool]:
     """A session with a *work* step completed (``core.done``): whether a step is work is read
     from the session's own step facts (``core.step_facts``: one character per step), so a plan
-    edited since changes nothing and no timeline is parsed. ``dialect`` is kept for callers;
-    ``substr`` means the same on SQLite and PostgreSQL."""
-    del dialect
+    edited since changes nothing and no timeline is parsed; ``substr`` means the same on
+    SQLite and PostgreSQL (a negative index is kept out: SQLite would count it from the end)."""
     is_work = sa.func.substr(sessions.c.work_steps, session_events.c.step_index + 1, 1) == WORK_MARK
     return sa.exists(
         sa.select(session_events.c.id).where(
@@ -281,7 +280,7 @@ def days_from(conn: sa.Connection, ids: sa.Select[Any], since: Since) -> Days:
         sessions.c.person_id, sessions.c.on_date.label("on"), sa.literal("work").label("what")
     ).where(
         _from(conn, sessions.c.person_id, sessions.c.on_date, ids, since),
-        _work_done(conn.dialect.name),
+        _work_done(),
     )
     logged = sa.select(
         checkins.c.person_id, checkins.c.on_date.label("on"), checkins.c.kind.label("what")
@@ -454,7 +453,7 @@ def _newest(conn: sa.Connection, ids: sa.Select[Any], records: Records, since: d
         .where(
             sessions.c.person_id == person,
             sessions.c.on_date < since,
-            _work_done(conn.dialect.name),
+            _work_done(),
         )
         .order_by(sessions.c.on_date.desc())
         .limit(1)
