@@ -14,12 +14,14 @@ import pytest
 import sqlalchemy as sa
 from bench.clinic_data import Caseload, build
 
+from supple.accounts import tokens
 from supple.core.attention import KINDS
 from supple.services import FixedClock, Scope, caseload, progress_report, rollups
 from supple.services.scope import Actor
-from supple.store import checkins, sessions
+from supple.store import api_tokens, checkins, sessions
+from supple.store.clinic_schema import users
 from supple.store.database import Store, open_store
-from supple.store.event_writer import EventWrite
+from supple.store.event_writer import EventWrite, TokenEventWrite
 from supple.store.rollup_schema import day_rollups
 from supple.store.schema import checkins as checkins_table
 from supple.store.schema import session_events
@@ -279,6 +281,43 @@ def test_a_late_step_through_the_writer_forgets_only_when_it_is_a_step_completed
     again = {r[1] for r in rows_of(store) if r[0] == person}
     assert store.events.write_now(done) is False  # already stored: nothing forgotten
     assert {r[1] for r in rows_of(store) if r[0] == person} == again
+
+
+@pytest.mark.parametrize("store", ["postgresql"], indirect=True)  # the token's way: PG only
+def test_a_late_step_posted_with_a_token_forgets_its_days_as_the_persons_write_does(
+    store: Store,
+) -> None:
+    """The token's insert (``TokenEventWrite``, PostgreSQL) forgets the same rolled-up days the
+    person's insert does: a pause nothing, a new completed step its session's day and after."""
+    built = world(store)
+    rollups.roll_up(operator(store))
+    person = built.client_ids[5]
+    token = tokens.new_api_token()
+    with store.read() as conn:
+        session_id = conn.execute(
+            sa.select(sessions_table.c.id).where(
+                sessions_table.c.person_id == person,
+                sessions_table.c.on_date == TODAY - timedelta(days=6),
+            )
+        ).scalar_one()
+        user_id = conn.execute(
+            sa.select(users.c.id).where(users.c.person_id == person)
+        ).scalar_one()
+    api_tokens.create(store, user_id, token.digest, "late", NOW)
+    before = {r[1] for r in rows_of(store) if r[0] == person}
+
+    def posted(event_id: str, kind: str) -> TokenEventWrite:
+        return TokenEventWrite(
+            event_id, session_id, token.digest, kind, 1, NOW, None, NOW, "POST late (201)", None
+        )
+
+    assert store.events.write_now(posted("late-pause", "paused")) is True
+    assert {r[1] for r in rows_of(store) if r[0] == person} == before
+    others = {r for r in rows_of(store) if r[0] != person}
+    assert store.events.write_now(posted("late-done", "step_completed")) is True
+    kept = {r[1] for r in rows_of(store) if r[0] == person}
+    assert kept == {d for d in before if d < TODAY - timedelta(days=6)}
+    assert {r for r in rows_of(store) if r[0] != person} == others
 
 
 def test_the_progress_page_and_the_dashboard_count_the_same_sessions_done(store: Store) -> None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from supple.accounts import tokens
 from supple.core import step_facts
 from supple.core.day_plan import DayPlan
 from supple.core.errors import InputError, NotFound, SuppleError
@@ -20,10 +21,13 @@ from supple.core.timeline import Timeline, from_json, to_json
 from supple.services import days
 from supple.services.current_day import in_window
 from supple.services.profile import get_profile, program_for
-from supple.services.scope import Scope
+from supple.services.scope import Clock, Scope
 from supple.store import checkins
 from supple.store import sessions as table
-from supple.store.event_writer import CLOSING_KINDS, EventWrite
+from supple.store.event_writer import CLOSING_KINDS, EventWrite, TokenEventWrite
+
+if TYPE_CHECKING:
+    from supple.store.database import Store
 
 STEP_EVENTS = ("step_completed", "step_skipped")
 QUIT = "quit"
@@ -289,6 +293,54 @@ def posted_event(
         close_at=close_at,
         close_reason=reason,
     )
+
+
+def token_posted_event(
+    store: Store,
+    clock: Clock,
+    token: str,
+    session_id: str,
+    kind: str,
+    step_index: int | None,
+    *,
+    data: dict[str, Any] | None,
+    event: str | None,
+    at: datetime | None,
+    what: str,
+    address: str | None,
+) -> TokenEventWrite | None:
+    """The write for an event posted with a personal API token before anyone has looked the
+    token up (clinic mode, PostgreSQL): who acts is the token's user, as the insert itself finds
+    them (``store.event_writer.TokenEventWrite``), so a post costs one statement rather than a
+    read of the token first. None when this event cannot go that way (it closes the session,
+    whose close waits for the insert's answer; or SQLite): the caller asks the usual way, as it
+    does when ``record_token_posted`` says the event did not go in. The checks are
+    ``posted_event``'s, and raise as they do."""
+    if kind in CLOSING_KINDS or store.is_sqlite:
+        return None
+    check_step(kind, step_index)
+    check_tree(data, "the event's data")
+    now = clock.now()
+    return TokenEventWrite(
+        event_id=event or event_id(session_id, kind, step_index),
+        session_id=session_id,
+        token_digest=tokens.digest(token),
+        kind=kind,
+        step_index=step_index,
+        at=at or now,
+        data=data,
+        at_now=now,
+        what=what,
+        address=address,
+    )
+
+
+async def record_token_posted(store: Store, write: TokenEventWrite) -> bool:
+    """Hand the token's event to the store's writer and wait until it is committed: True when
+    it went in, with its access-log line. False says nothing more (a token that is not valid,
+    someone else's or no session, an id already stored): the caller asks the usual way, which
+    tells those apart."""
+    return bool(await store.events.write(write))
 
 
 async def record_posted(scope: Scope, write: EventWrite) -> bool:

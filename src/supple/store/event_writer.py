@@ -20,6 +20,14 @@ through the same writer: a line waits for its commit like an event, and shares a
 with whatever else is queued, so a player's event and the log line of the event before it
 cost one commit between them rather than two.
 
+A script or app posting with a personal API token may hand over a ``TokenEventWrite``
+instead (``services.sessions.token_posted_event``): the event with the token's digest rather
+than a person. Its one statement checks the token (live, its user active and a client), the
+session (that client's), stores the event, appends the access-log line and notes the token's
+use (at most once a minute), so such a post costs no read before it and no log line after it.
+An event that does not go in comes back as not stored, and the caller asks again the usual way
+(which tells a bad token, an unknown session and a duplicate apart); PostgreSQL only.
+
 On PostgreSQL a group is one round trip in the common case: ``BEGIN``, the system actor
 (``set_config(…, true)``), the events' insert, the log lines' insert and ``COMMIT`` go out
 together in psycopg's pipeline mode. The rollups a late ``step_completed`` makes stale are
@@ -42,6 +50,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from supple.core.access import Action, Role
 from supple.store import row_security
 from supple.store.compiled import Compiled
 from supple.store.rollup_schema import day_rollups
@@ -51,6 +60,8 @@ CLOSING_KINDS = ("session_finished", "session_stopped")
 DONE_KINDS = ("step_completed",)  # the events that may change a day's "done" (core.done)
 _AS_SYSTEM = f"SELECT set_config('{row_security.KIND}', 'system', true)"
 MAX_GROUP = 256  # an upper bound on one transaction's length, not a wait
+CLIENT_ROLE = Role.CLIENT.value
+WRITE_OWN_RECORD = Action.WRITE_OWN_RECORD.value
 
 
 @dataclass(frozen=True)
@@ -80,10 +91,30 @@ class LogLine:
     address: str | None
 
 
+@dataclass(frozen=True)
+class TokenEventWrite:
+    """One event posted with a personal API token, not yet known to be anyone's: the insert
+    itself finds the token's user and checks the session is theirs (never a closing event, whose
+    close needs the insert's answer first). ``at_now`` is when it was posted (the log line's
+    time, and the token's last use); ``what`` and ``address`` are the log line's."""
+
+    event_id: str
+    session_id: str
+    token_digest: str
+    kind: str
+    step_index: int | None
+    at: datetime
+    data: dict[str, Any] | None
+    at_now: datetime
+    what: str
+    address: str | None
+
+
 # The outcome of one write: True stored, False already stored (the same id), None no such
-# session for that person. A log line is always True.
+# session for that person. A log line is always True. A token event is True or None (not
+# stored, for whatever reason: the caller asks again the usual way).
 Outcome = bool | None
-Item = EventWrite | LogLine
+Item = EventWrite | LogLine | TokenEventWrite
 
 
 class _Pending:
@@ -151,6 +182,7 @@ class _GroupInsert:
         self._data = sa.JSON().dialect_impl(dialect).bind_processor(dialect)
         self._sql: dict[int, str] = {}
         self._log_sql: dict[int, str] = {}
+        self._token_sql: dict[int, str] = {}
 
     def sql(self, size: int) -> str:
         text = self._sql.get(size)
@@ -188,6 +220,67 @@ class _GroupInsert:
                 )
             self._sql[size] = text
         return text
+
+    def token_sql(self, size: int) -> str:
+        """PostgreSQL: a group of ``TokenEventWrite``. ``who`` keeps each event whose token is
+        live (not revoked: as ``store.api_tokens.find``) and whose user is an active client (as
+        ``services.signin.resolve_api_token_user`` and ``web.deps`` then ask); ``ins`` keeps
+        those whose session is that client's, as the person-keyed insert does; each event that
+        went in gets its access-log line (``write_own_record``, as ``web.clinic_guard`` words
+        it) and, at most once a minute, its token's ``last_used_at``."""
+        text = self._token_sql.get(size)
+        if text is None:
+            first = (
+                "(%s::varchar, %s::varchar, %s::varchar, %s::varchar, %s::integer, "
+                "%s::timestamptz, %s::json, %s::timestamptz, %s::varchar, %s::varchar)"
+            )
+            rows = ", ".join([first] + ["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * (size - 1))
+            done = ", ".join(f"'{kind}'" for kind in DONE_KINDS)
+            text = (
+                "WITH v (id, session_id, digest, kind, step_index, at, data, at_now, what, "
+                f"address) AS (VALUES {rows}), "
+                "who AS (SELECT DISTINCT ON (v.id) v.*, t.id AS token_id, u.id AS user_id, "
+                "u.person_id FROM v JOIN api_tokens t ON t.token_hash = v.digest "
+                "AND t.revoked_at IS NULL JOIN users u ON u.id = t.user_id AND u.active "
+                f"AND u.role = '{CLIENT_ROLE}' AND u.person_id IS NOT NULL ORDER BY v.id), "
+                "ins AS (INSERT INTO session_events (id, session_id, person_id, kind, "
+                "step_index, at, data) SELECT w.id, s.id, s.person_id, w.kind, w.step_index, "
+                "w.at, w.data FROM who w JOIN sessions s ON s.id = w.session_id "
+                "AND s.person_id = w.person_id WHERE true ON CONFLICT (id) DO NOTHING "
+                "RETURNING id, session_id, person_id, kind), "
+                "logged AS (INSERT INTO access_log (at, actor_user_id, action, person_id, "
+                f"what, address) SELECT w.at_now, w.user_id, '{WRITE_OWN_RECORD}', w.person_id, "
+                "w.what, w.address FROM ins JOIN who w ON w.id = ins.id), "
+                "touched AS (UPDATE api_tokens t SET last_used_at = w.at_now FROM "
+                "(SELECT DISTINCT ON (token_id) token_id, at_now FROM who "
+                "ORDER BY token_id, at_now DESC) w WHERE t.id = w.token_id "
+                "AND (t.last_used_at IS NULL "
+                "OR t.last_used_at <= w.at_now - interval '1 minute')), "
+                "forgotten AS (DELETE FROM day_rollups r USING ins JOIN sessions s "
+                f"ON s.id = ins.session_id WHERE ins.kind IN ({done}) "
+                "AND r.person_id = ins.person_id AND r.on_date >= s.on_date) "
+                "SELECT id FROM ins"
+            )
+            self._token_sql[size] = text
+        return text
+
+    def token_params(self, items: list[TokenEventWrite]) -> list[Any]:
+        at, data = self._at, self._data
+        flat: list[Any] = []
+        for item in items:
+            flat += (
+                item.event_id,
+                item.session_id,
+                item.token_digest,
+                item.kind,
+                item.step_index,
+                at(item.at) if at else item.at,
+                data(item.data) if data else item.data,
+                at(item.at_now) if at else item.at_now,
+                item.what,
+                item.address,
+            )
+        return flat
 
     def log_sql(self, size: int) -> str:
         text = self._log_sql.get(size)
@@ -267,14 +360,14 @@ class EventWriter:
 
     # --- the callers' side ----------------------------------------------------------------
 
-    async def write(self, item: EventWrite) -> Outcome:
+    async def write(self, item: EventWrite | TokenEventWrite) -> Outcome:
         """Queue one event and wait, without blocking the event loop, until it is committed."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
         self._put(_Pending(item, loop, future))
         return await future
 
-    def write_now(self, item: EventWrite) -> Outcome:
+    def write_now(self, item: EventWrite | TokenEventWrite) -> Outcome:
         """The same for a caller outside an event loop (a thread of its own)."""
         future: Future[Outcome] = Future()
         self._put(_Pending(item, None, future))
@@ -358,18 +451,32 @@ class EventWriter:
         (checking one out of the pool and back costs more than the group's statements)."""
         events = [i for i in items if isinstance(i, EventWrite)]
         lines = [i for i in items if isinstance(i, LogLine)]
+        posted = [i for i in items if isinstance(i, TokenEventWrite)]
+        if posted and self._is_sqlite:
+            raise ValueError("an event posted with a token is written on PostgreSQL only")
         with self._lock:
             conn = self._conn if self._conn is not None else self._open()
             try:
                 if self._is_sqlite:
                     outcomes = self._sqlite_group(conn, events, lines)
+                    stored: set[str] = set()
                 else:
-                    outcomes = self._pipelined_group(conn, events, lines)
+                    outcomes, stored = self._pipelined_group(conn, events, lines, posted)
             except BaseException as exc:
                 self._abandon(conn, exc)
                 raise
         by_event = iter(outcomes)
-        return [next(by_event) if isinstance(i, EventWrite) else True for i in items]
+        results: list[Outcome | BaseException] = []
+        for item in items:
+            if isinstance(item, EventWrite):
+                results.append(next(by_event))
+            elif isinstance(item, TokenEventWrite):
+                went_in = item.event_id in stored
+                stored.discard(item.event_id)  # the same id twice in a group: once stored
+                results.append(True if went_in else None)
+            else:
+                results.append(True)
+        return results
 
     def _sqlite_group(
         self, conn: Any, events: list[EventWrite], lines: list[LogLine]
@@ -386,8 +493,12 @@ class EventWriter:
         return outcomes
 
     def _pipelined_group(
-        self, conn: Any, events: list[EventWrite], lines: list[LogLine]
-    ) -> list[Outcome]:
+        self,
+        conn: Any,
+        events: list[EventWrite],
+        lines: list[LogLine],
+        posted: list[TokenEventWrite],
+    ) -> tuple[list[Outcome], set[str]]:
         """PostgreSQL: the group in psycopg's pipeline mode. The connection is in autocommit
         (the writer's own: ``_open``), so the transaction is this block's explicit ``BEGIN`` …
         ``COMMIT`` and psycopg sends no ``BEGIN`` of its own (which it waits for). In the
@@ -396,7 +507,7 @@ class EventWriter:
         a read of its own, which were duplicates and which had no such session."""
         driver = conn.driver_connection
         closing = any(e.close_at is not None for e in events)
-        insert = driver.cursor()
+        insert, by_token = driver.cursor(), driver.cursor()
         inserted: set[str] = set()
         try:
             with driver.pipeline() as pipeline:
@@ -408,6 +519,9 @@ class EventWriter:
                 head.execute(_AS_SYSTEM)
                 if events:
                     insert.execute(self._group.sql(len(events)), self._group.params(events))
+                if posted:
+                    group = self._group
+                    by_token.execute(group.token_sql(len(posted)), group.token_params(posted))
                 if lines:
                     self._insert_lines(driver.cursor(), lines)
                 if closing:  # the insert's answer first: close only sessions whose event went in
@@ -422,9 +536,10 @@ class EventWriter:
                 head.execute("COMMIT")
             if events and not closing:
                 inserted = {row[0] for row in insert.fetchall()}
+            stored = {row[0] for row in by_token.fetchall()} if posted else set()
         except self._dbapi_error as exc:
             raise self._translated(exc, "the group's pipeline") from exc
-        return self._outcomes(driver, events, inserted)
+        return self._outcomes(driver, events, inserted), stored
 
     def _outcomes(self, driver: Any, events: list[EventWrite], inserted: set[str]) -> list[Outcome]:
         outcomes: list[Outcome] = [None] * len(events)

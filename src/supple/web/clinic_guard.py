@@ -17,10 +17,21 @@ Every write (POST/PUT/PATCH/DELETE) by a signed-in user is appended to the acces
 route has answered: who, when, the method, route and status, from where, and the action and
 client when the route named them (``clinic_scope.client_scope`` does). The line goes through
 the store's one writer and is committed before the request's handling ends.
+
+One request is let through before its token is looked up: a player event posted with a Bearer
+token (``POST /api/v1/sessions/{id}/events``, PostgreSQL), the request a script or app makes
+many times a minute. The route hands the token to the event's insert, which checks it, stores
+the event and appends its log line in one statement (``store.event_writer.TokenEventWrite``);
+looking the token up first cost a read and a trip to a worker thread on every post, most of
+the route's time under load. Only when the event did not go in does the route ask this layer to
+sign the token in (``DeferredBearer.sign_in``): a token that is not valid then gets the same 401
+as anywhere else, and the rest goes on the usual way, logged here.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
@@ -40,6 +51,9 @@ from supple.web.unavailable import is_outage, note_outage
 
 SIGNED_IN_KEY = "supple.signed_in"  # the request's SignedIn (or None), set by this layer
 LOGGED_KEY = "supple.logged"  # (action, client id) a route recorded for the write's log entry
+DEFERRED_KEY = "supple.deferred_bearer"  # a DeferredBearer: the token, not yet looked up
+# The one route whose token the write itself checks (see the module's docstring).
+EVENT_POST = re.compile(r"/api/v1/sessions/[^/]+/events")
 
 SESSION_COOKIE = "supple_session"
 SECURE_SESSION_COOKIE = "__Host-supple_session"  # behind TLS: Secure, Path=/, no Domain
@@ -76,6 +90,19 @@ class SignedIn:
     @property
     def is_staff(self) -> bool:
         return self.actor.role in access.STAFF
+
+
+@dataclass(frozen=True)
+class DeferredBearer:
+    """A Bearer token let through unchecked to the event route, with what the route needs: the
+    token, the access-log line's wording and address should the event go in, and ``sign_in``,
+    which looks the token up as this layer does for every other request and answers the refusal
+    (a 401 when the token is not valid), or None once the request is signed in."""
+
+    token: str
+    address: str | None
+    what_stored: str  # the log line's "what" when the event went in (201)
+    sign_in: Callable[[], Awaitable[Response | None]]
 
 
 def session_cookie_name(behind_tls: bool) -> str:
@@ -169,16 +196,25 @@ class SignInGuard:
             return
         headers = Headers(scope=scope)
         address = client_address(scope)
-        signed = await run_in_threadpool(self._resolve, headers, address)
-        scope[SIGNED_IN_KEY] = signed
-        if not is_open(path):
-            refusal = self._refusal(scope, path, headers, signed)
-            if refusal is not None:
-                await refusal(scope, receive, send)
+        bearer = _bearer(headers)
+        if (
+            bearer
+            and scope["method"] == "POST"
+            and not self.store.is_sqlite
+            and EVENT_POST.fullmatch(path)
+        ):
+            self._defer(scope, path, headers, bearer, address)
+        else:
+            signed = await run_in_threadpool(self._resolve, headers, address)
+            scope[SIGNED_IN_KEY] = signed
+            if not is_open(path):
+                refusal = self._refusal(scope, path, headers, signed)
+                if refusal is not None:
+                    await refusal(scope, receive, send)
+                    return
+            if signed is None or scope["method"] not in WRITE_METHODS:
+                await self.app(scope, receive, send)
                 return
-        if signed is None or scope["method"] not in WRITE_METHODS:
-            await self.app(scope, receive, send)
-            return
         status = 500
 
         async def noting_status(message: Message) -> None:
@@ -190,14 +226,29 @@ class SignInGuard:
         try:
             await self.app(scope, receive, noting_status)
         finally:
+            signed = scope[SIGNED_IN_KEY]  # a deferred token's route signed in only if it had to
             try:
-                await self._log_write(scope, signed, path, status)
+                if signed is not None:
+                    await self._log_write(scope, signed, path, status)
             except Exception as exc:
                 if not is_outage(exc):
                     raise
                 # The database went away after the route answered: the answer stands, this
                 # write's access-log line is lost (said in the server's log).
                 note_outage(scope["method"], path, exc)
+
+    def _defer(
+        self, scope: Scope, path: str, headers: Headers, token: str, address: str | None
+    ) -> None:
+        async def sign_in() -> Response | None:
+            signed = await run_in_threadpool(self._resolve, headers, address)
+            scope[SIGNED_IN_KEY] = signed
+            return self._refusal(scope, path, headers, signed)
+
+        scope[SIGNED_IN_KEY] = None
+        scope[DEFERRED_KEY] = DeferredBearer(
+            token, address, _what(scope["method"], path, 201), sign_in
+        )
 
     def _refusal(
         self, scope: Scope, path: str, headers: Headers, signed: SignedIn | None
@@ -242,9 +293,20 @@ class SignInGuard:
             actor_user_id=signed.user.id,
             action=action,
             person_id=person,
-            what=f"{scope['method']} {path} ({status})",
+            what=_what(scope["method"], path, status),
             address=signed.address,
         )
+
+
+def _what(method: str, path: str, status: int) -> str:
+    """An access-log line's wording of a write: ``POST /api/v1/… (201)``."""
+    return f"{method} {path} ({status})"
+
+
+def deferred_bearer(scope: Any) -> DeferredBearer | None:
+    """The token this layer let through unchecked to the event route (None: it did not)."""
+    found: DeferredBearer | None = scope.get(DEFERRED_KEY)
+    return found
 
 
 def _login_url(scope: Scope) -> str:
