@@ -322,3 +322,26 @@ def test_sqlite_never_takes_the_token_way(tmp_path: Any) -> None:
         assert made is None
     finally:
         store.dispose()
+
+
+def test_the_one_path_let_through_unchecked_is_the_event_routes_own(
+    clinic_world: ClinicWorld,
+) -> None:
+    """``EVENT_POST`` names the event route and no other: a route that matched it without
+    asking ``deferred_bearer`` would see nobody signed in (a 404, never a read), but would
+    lose the token's 401."""
+    from fastapi.routing import APIRoute
+
+    from supple.web.api.sessions import post_event
+    from supple.web.clinic_guard import EVENT_POST
+
+    matched = [
+        route
+        for route in clinic_world.app.routes
+        if isinstance(route, APIRoute)
+        and "POST" in route.methods
+        and EVENT_POST.fullmatch(route.path.replace("{session_id}", "0123abcd"))
+    ]
+    assert [route.endpoint for route in matched] == [post_event]
+    for other in ("/api/v1/sessions", "/api/v1/sessions/x/events/", "/api/v1/sessions/x/ratings"):
+        assert EVENT_POST.fullmatch(other) is None
