@@ -343,3 +343,31 @@ def test_the_one_path_let_through_unchecked_is_the_event_routes_own(
     assert "post_event" in matched["/api/v1/sessions/{session_id}/events"]
     for other in ("/api/v1/sessions", "/api/v1/sessions/x/events/", "/api/v1/sessions/x/ratings"):
         assert EVENT_POST.fullmatch(other) is None
+
+
+def test_the_token_insert_reads_the_tokens_user_by_its_key_alone(
+    clinic_world: ClinicWorld,
+) -> None:
+    """The statement looks the user up by key (``LATERAL … LIMIT 1``): joined instead, the
+    planner merge-joined every user in key order up to the token's, a cost that grew with the
+    practice (4 ms a post for the 10,000th client)."""
+    w = clinic_world
+    session_id = _start(w.bearer(w.b1))  # the last client added: the longest walk
+    group = w.store.events._group  # the writer's own statement
+    now = w.clock.now()
+    item = TokenEventWrite(
+        uuid.uuid4().hex, session_id, tokens.digest(w.b1.token), "paused", None, now, None,
+        now, "POST plan (201)", None,
+    )  # fmt: skip
+    with w.store.write() as conn:
+        driver: Any = conn.connection.driver_connection
+        (plan,) = driver.execute(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + group.token_sql(1), group.token_params([item])
+        ).fetchone()
+        conn.rollback()
+
+    def nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+        return [node, *(n for child in node.get("Plans", []) for n in nodes(child))]
+
+    read = [n for n in nodes(plan[0]["Plan"]) if n.get("Relation Name") == "users"]
+    assert read and all(n["Actual Rows"] <= 1 and n["Actual Loops"] == 1 for n in read), read

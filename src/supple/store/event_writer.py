@@ -227,7 +227,10 @@ class _GroupInsert:
         ``services.signin.resolve_api_token_user`` and ``web.deps`` then ask); ``ins`` keeps
         those whose session is that client's, as the person-keyed insert does; each event that
         went in gets its access-log line (``write_own_record``, as ``web.clinic_guard`` words
-        it) and, at most once a minute, its token's ``last_used_at``."""
+        it) and, at most once a minute, its token's ``last_used_at``. The user is fetched by
+        its key in a ``LATERAL … LIMIT 1`` the planner cannot fold into a join: folded, it
+        merge-joined the users in key order, and a client added late cost a walk over every
+        user before them (4 ms at 10,000 clients, against under 1)."""
         text = self._token_sql.get(size)
         if text is None:
             first = (
@@ -241,8 +244,9 @@ class _GroupInsert:
                 f"address) AS (VALUES {rows}), "
                 "who AS (SELECT DISTINCT ON (v.id) v.*, t.id AS token_id, u.id AS user_id, "
                 "u.person_id FROM v JOIN api_tokens t ON t.token_hash = v.digest "
-                "AND t.revoked_at IS NULL JOIN users u ON u.id = t.user_id AND u.active "
-                f"AND u.role = '{CLIENT_ROLE}' AND u.person_id IS NOT NULL ORDER BY v.id), "
+                "AND t.revoked_at IS NULL CROSS JOIN LATERAL (SELECT id, person_id FROM users "
+                f"WHERE id = t.user_id AND active AND role = '{CLIENT_ROLE}' "
+                "AND person_id IS NOT NULL LIMIT 1) u ORDER BY v.id), "
                 "ins AS (INSERT INTO session_events (id, session_id, person_id, kind, "
                 "step_index, at, data) SELECT w.id, s.id, s.person_id, w.kind, w.step_index, "
                 "w.at, w.data FROM who w JOIN sessions s ON s.id = w.session_id "
