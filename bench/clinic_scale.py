@@ -442,19 +442,23 @@ def posts(url: str) -> bool:
         "BENCH_BARE_DSN": url.replace("postgresql+psycopg://", "postgresql://"),
     }
     with store.read() as conn:  # clients outside the measured caseload: its reads stay as built
-        emails = conn.execute(
-            sa.text(
-                "SELECT u.email FROM users u WHERE u.role = 'client' AND u.person_id NOT IN "
-                "(SELECT c.person_id FROM client_clinicians c JOIN users s "
-                "ON s.id = c.clinician_id WHERE s.email = :measured) "
-                "ORDER BY u.person_id DESC LIMIT 40"
-            ),
-            {"measured": MEASURED_CLINICIAN},
-        ).scalars()
-        tokens = [
-            clinic_accounts.create_token(Scope.operator(store), email=email, label="bench")
-            for email in emails
-        ]
+        emails = (
+            conn.execute(
+                sa.text(
+                    "SELECT u.email FROM users u WHERE u.role = 'client' AND u.person_id NOT IN "
+                    "(SELECT c.person_id FROM client_clinicians c JOIN users s "
+                    "ON s.id = c.clinician_id WHERE s.email = :measured) "
+                    "ORDER BY u.person_id DESC LIMIT 40"
+                ),
+                {"measured": MEASURED_CLINICIAN},
+            )
+            .scalars()
+            .all()
+        )
+    tokens = [
+        clinic_accounts.create_token(Scope.operator(store), email=email, label="bench")
+        for email in emails
+    ]
     try:
         ok = _post_round(env, tokens, same_protocol=False)  # the budget
         _post_round(env, tokens, same_protocol=True)  # both on serve's protocol, for the record

@@ -250,6 +250,18 @@ def test_a_late_check_in_or_step_forgets_its_day_and_the_days_after(store: Store
     assert max(r[1] for r in rows_of(store) if r[0] == other) == TODAY - timedelta(days=7)
 
 
+def six_days_ago(store: Store, person: int) -> str:
+    """The id of ``person``'s session six days before today (a day already rolled up)."""
+    with store.read() as conn:
+        found: str = conn.execute(
+            sa.select(sessions_table.c.id).where(
+                sessions_table.c.person_id == person,
+                sessions_table.c.on_date == TODAY - timedelta(days=6),
+            )
+        ).scalar_one()
+    return found
+
+
 def test_a_late_step_through_the_writer_forgets_only_when_it_is_a_step_completed_and_new(
     store: Store,
 ) -> None:
@@ -259,13 +271,7 @@ def test_a_late_step_through_the_writer_forgets_only_when_it_is_a_step_completed
     built = world(store)
     rollups.roll_up(operator(store))
     person = built.client_ids[5]
-    with store.read() as conn:
-        session_id = conn.execute(
-            sa.select(sessions_table.c.id).where(
-                sessions_table.c.person_id == person,
-                sessions_table.c.on_date == TODAY - timedelta(days=6),
-            )
-        ).scalar_one()
+    session_id = six_days_ago(store, person)
     before = {r[1] for r in rows_of(store) if r[0] == person}
     assert max(before) >= TODAY - timedelta(days=6)
     paused = EventWrite("late-pause", session_id, person, "paused", 1, NOW)
@@ -293,13 +299,8 @@ def test_a_late_step_posted_with_a_token_forgets_its_days_as_the_persons_write_d
     rollups.roll_up(operator(store))
     person = built.client_ids[5]
     token = tokens.new_api_token()
+    session_id = six_days_ago(store, person)
     with store.read() as conn:
-        session_id = conn.execute(
-            sa.select(sessions_table.c.id).where(
-                sessions_table.c.person_id == person,
-                sessions_table.c.on_date == TODAY - timedelta(days=6),
-            )
-        ).scalar_one()
         user_id = conn.execute(
             sa.select(users.c.id).where(users.c.person_id == person)
         ).scalar_one()

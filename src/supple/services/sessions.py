@@ -259,6 +259,12 @@ def record(
     )
 
 
+def _check_posted(kind: str, step_index: int | None, data: dict[str, Any] | None) -> None:
+    """What a posted event must be, whichever way it is written."""
+    check_step(kind, step_index)
+    check_tree(data, "the event's data")
+
+
 def posted_event(
     scope: Scope,
     session_id: str,
@@ -275,8 +281,7 @@ def posted_event(
     the same transaction. Before anyone exists there is no such session either."""
     if scope.subject is None:
         raise NotFound(f"no session {session_id}")
-    check_step(kind, step_index)
-    check_tree(data, "the event's data")
+    _check_posted(kind, step_index, data)
     now = scope.clock.now()
     close_at = now if kind in CLOSING_KINDS else None
     reason = None
@@ -318,8 +323,7 @@ def token_posted_event(
     ``posted_event``'s, and raise as they do."""
     if kind in CLOSING_KINDS or store.is_sqlite:
         return None
-    check_step(kind, step_index)
-    check_tree(data, "the event's data")
+    _check_posted(kind, step_index, data)
     now = clock.now()
     return TokenEventWrite(
         event_id=event or event_id(session_id, kind, step_index),

@@ -165,6 +165,17 @@ def _statements() -> tuple[Any, Any, Any]:
     return close, known, forget
 
 
+# PostgreSQL: the tail of a group insert whose ``ins`` returns (id, session_id, person_id,
+# kind): the rollups a new completed step makes stale (its session's day on) are forgotten in
+# the same statement, and the ids that went in are its answer.
+_FORGET = (
+    "forgotten AS (DELETE FROM day_rollups r USING ins JOIN sessions s "
+    "ON s.id = ins.session_id WHERE ins.kind IN ("
+    + ", ".join(f"'{kind}'" for kind in DONE_KINDS)
+    + ") AND r.person_id = ins.person_id AND r.on_date >= s.on_date) SELECT id FROM ins"
+)
+
+
 def _params(item: EventWrite) -> dict[str, Any]:
     return {"b_session": item.session_id, "b_person": item.person_id}
 
@@ -210,14 +221,7 @@ class _GroupInsert:
             if self.is_sqlite:  # no data-modifying WITH: the writer forgets rollups itself
                 text = f"{values} {insert}"
             else:
-                done = ", ".join(f"'{kind}'" for kind in DONE_KINDS)
-                text = (
-                    f"{values}, ins AS ({insert}, session_id, person_id, kind), "
-                    "forgotten AS (DELETE FROM day_rollups r USING ins JOIN sessions s "
-                    f"ON s.id = ins.session_id WHERE ins.kind IN ({done}) "
-                    "AND r.person_id = ins.person_id AND r.on_date >= s.on_date) "
-                    "SELECT id FROM ins"
-                )
+                text = f"{values}, ins AS ({insert}, session_id, person_id, kind), {_FORGET}"
             self._sql[size] = text
         return text
 
@@ -238,7 +242,6 @@ class _GroupInsert:
                 "%s::timestamptz, %s::json, %s::timestamptz, %s::varchar, %s::varchar)"
             )
             rows = ", ".join([first] + ["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * (size - 1))
-            done = ", ".join(f"'{kind}'" for kind in DONE_KINDS)
             text = (
                 "WITH v (id, session_id, digest, kind, step_index, at, data, at_now, what, "
                 f"address) AS (VALUES {rows}), "
@@ -260,30 +263,17 @@ class _GroupInsert:
                 "ORDER BY token_id, at_now DESC) w WHERE t.id = w.token_id "
                 "AND (t.last_used_at IS NULL "
                 "OR t.last_used_at <= w.at_now - interval '1 minute')), "
-                "forgotten AS (DELETE FROM day_rollups r USING ins JOIN sessions s "
-                f"ON s.id = ins.session_id WHERE ins.kind IN ({done}) "
-                "AND r.person_id = ins.person_id AND r.on_date >= s.on_date) "
-                "SELECT id FROM ins"
+                f"{_FORGET}"
             )
             self._token_sql[size] = text
         return text
 
     def token_params(self, items: list[TokenEventWrite]) -> list[Any]:
-        at, data = self._at, self._data
+        at = self._at
         flat: list[Any] = []
         for item in items:
-            flat += (
-                item.event_id,
-                item.session_id,
-                item.token_digest,
-                item.kind,
-                item.step_index,
-                at(item.at) if at else item.at,
-                data(item.data) if data else item.data,
-                at(item.at_now) if at else item.at_now,
-                item.what,
-                item.address,
-            )
+            flat += self._event(item, item.token_digest)
+            flat += (at(item.at_now) if at else item.at_now, item.what, item.address)
         return flat
 
     def log_sql(self, size: int) -> str:
@@ -320,19 +310,24 @@ class _GroupInsert:
         return flat
 
     def params(self, items: list[EventWrite]) -> list[Any]:
-        at, data = self._at, self._data
         flat: list[Any] = []
         for item in items:
-            flat += (
-                item.event_id,
-                item.session_id,
-                item.person_id,
-                item.kind,
-                item.step_index,
-                at(item.at) if at else item.at,
-                data(item.data) if data else item.data,
-            )
+            flat += self._event(item, item.person_id)
         return flat
+
+    def _event(self, item: EventWrite | TokenEventWrite, who: int | str) -> tuple[Any, ...]:
+        """An event's values as both inserts take them, ``who`` (a person, or a token's digest)
+        third."""
+        at, data = self._at, self._data
+        return (
+            item.event_id,
+            item.session_id,
+            who,
+            item.kind,
+            item.step_index,
+            at(item.at) if at else item.at,
+            data(item.data) if data else item.data,
+        )
 
 
 class EventWriter:

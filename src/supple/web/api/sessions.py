@@ -140,20 +140,22 @@ async def post_event(request: Request) -> Response:
     store's one writer, which commits a burst of events in one transaction. A post with an API
     token in a clinic first goes as one statement that checks the token too (``_by_token``).
     """
-    raw = await request.body()
+    try:
+        body: NewEvent | None = NewEvent.model_validate_json(await request.body())
+        invalid = None
+    except ValidationError as exc:
+        body, invalid = None, exc
     deferred = deferred_bearer(request.scope)
-    if deferred is not None:
-        stored = await _by_token(request, deferred, raw)
-        if stored is not None:
-            return _answer(stored, True)
+    if deferred is not None:  # the token is asked about before the body's faults are told
+        if body is not None and await _by_token(request, deferred, body):
+            return _answer(body.id, True)
         refusal = await deferred.sign_in()
         if refusal is not None:
             return refusal
-    try:
-        body = NewEvent.model_validate_json(raw)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False)
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
+    if body is None:
+        assert invalid is not None
+        errors = invalid.errors(include_url=False, include_context=False)
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors])
     scope = await request_scope(request)
     write = sessions.posted_event(
         scope,
@@ -167,15 +169,11 @@ async def post_event(request: Request) -> Response:
     return _answer(body.id, await sessions.record_posted(scope, write))
 
 
-async def _by_token(request: Request, deferred: DeferredBearer, raw: bytes) -> str | None:
-    """The event's id once it went in with its token checked by the insert itself
-    (``services.sessions.token_posted_event``); None when it did not or could not go that way
-    (a body or token that is not valid, someone else's session, a duplicate, a closing event):
-    the usual way then answers, with the usual words."""
-    try:
-        body = NewEvent.model_validate_json(raw)
-    except ValidationError:
-        return None
+async def _by_token(request: Request, deferred: DeferredBearer, body: NewEvent) -> bool:
+    """Whether the event went in with its token checked by the insert itself
+    (``services.sessions.token_posted_event``); False when it did not or could not go that way
+    (a token that is not valid, someone else's session, a duplicate, a closing event, a step
+    event without its step): the usual way then answers, with the usual words."""
     roots = request.app.state.roots
     try:
         write = sessions.token_posted_event(
@@ -192,10 +190,8 @@ async def _by_token(request: Request, deferred: DeferredBearer, raw: bytes) -> s
             address=deferred.address,
         )
     except SuppleError:
-        return None
-    if write is None or not await sessions.record_token_posted(roots.store, write):
-        return None
-    return write.event_id
+        return False
+    return write is not None and await sessions.record_token_posted(roots.store, write)
 
 
 def _answer(event_id: str, stored: bool) -> Response:
