@@ -371,3 +371,18 @@ def test_the_token_insert_reads_the_tokens_user_by_its_key_alone(
 
     read = [n for n in nodes(plan[0]["Plan"]) if n.get("Relation Name") == "users"]
     assert read and all(n["Actual Rows"] <= 1 and n["Actual Loops"] == 1 for n in read), read
+
+
+def test_a_session_id_with_a_nul_is_no_session_either_way_and_is_logged_escaped(
+    clinic_world: ClinicWorld,
+) -> None:
+    """PostgreSQL refuses a NUL in text: such an id is no session (404, as a read of it is),
+    never a 500, and the write's log line keeps the path with the NUL escaped."""
+    w = clinic_world
+    for client in (w.bearer(w.a1), w.browser(w.a1)):
+        mark = _last_line(w)
+        answer = client.post("/api/v1/sessions/%00x/events", json=_event())
+        assert answer.status_code == 404, answer.text
+        assert [what for *_, what in _lines_after(w, mark)] == [
+            "POST /api/v1/sessions/\\x00x/events (404)"
+        ]

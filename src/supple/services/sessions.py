@@ -259,8 +259,14 @@ def record(
     )
 
 
-def _check_posted(kind: str, step_index: int | None, data: dict[str, Any] | None) -> None:
-    """What a posted event must be, whichever way it is written."""
+def _check_posted(
+    session_id: str, kind: str, step_index: int | None, data: dict[str, Any] | None
+) -> None:
+    """What a posted event must be, whichever way it is written. A session id no session can
+    have (a NUL, which PostgreSQL refuses as text) is no session, as ``store.sessions.get``
+    answers it, without asking the database."""
+    if "\x00" in session_id:
+        raise NotFound(f"no session {session_id}")
     check_step(kind, step_index)
     check_tree(data, "the event's data")
 
@@ -281,7 +287,7 @@ def posted_event(
     the same transaction. Before anyone exists there is no such session either."""
     if scope.subject is None:
         raise NotFound(f"no session {session_id}")
-    _check_posted(kind, step_index, data)
+    _check_posted(session_id, kind, step_index, data)
     now = scope.clock.now()
     close_at = now if kind in CLOSING_KINDS else None
     reason = None
@@ -323,7 +329,7 @@ def token_posted_event(
     ``posted_event``'s, and raise as they do."""
     if kind in CLOSING_KINDS or store.is_sqlite:
         return None
-    _check_posted(kind, step_index, data)
+    _check_posted(session_id, kind, step_index, data)
     now = clock.now()
     return TokenEventWrite(
         event_id=event or event_id(session_id, kind, step_index),

@@ -299,7 +299,10 @@ class SignInGuard:
 
 
 def _what(method: str, path: str, status: int) -> str:
-    """An access-log line's wording of a write: ``POST /api/v1/… (201)``."""
+    """An access-log line's wording of a write: ``POST /api/v1/… (201)``. A path with a
+    control character (a NUL, which PostgreSQL refuses as text) is written with it escaped."""
+    if not path.isprintable():
+        path = path.encode("unicode_escape").decode("ascii")
     return f"{method} {path} ({status})"
 
 
