@@ -356,8 +356,9 @@ def _per_client(conn: sa.Connection, where: sa.ColumnElement[bool]) -> Iterator[
         query = sa.select(
             *counted,
             sa.func.array_agg(r.on_date).filter(r.done),
-            sa.func.array_agg(by_date(r.on_date, r.on_date)).filter(has_pain),
-            sa.func.array_agg(by_date(r.morning_pain, r.on_date)).filter(has_pain),
+            # the same rows in the same order for both, unsorted: they become a dict
+            sa.func.array_agg(r.on_date).filter(has_pain),
+            sa.func.array_agg(r.morning_pain).filter(has_pain),
             sa.func.json_agg(
                 by_date(sa.func.json_build_array(r.on_date, r.stops), r.on_date)
             ).filter(has_stops),
@@ -394,8 +395,9 @@ def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], 
     """The caseload's clients and their records: morning pain, ratings that may stop a session
     and the days with a session from ``since`` on (from the nightly rollups where they are
     whole, the rest live), and, however old, each client's last session, last morning,
-    red-flag answers, clearances and acknowledged items. Nine statements, whatever the
-    caseload's size."""
+    red-flag answers, clearances and acknowledged items. Nine statements at most, whatever the
+    caseload's size: after the first, each reads the clients that one found (an array of ids,
+    not the caseload's query again)."""
     records = Records()
     with store.read() as conn:
         found = clients(conn, ids)
@@ -407,11 +409,11 @@ def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], 
             records.stops[cid] = rolled.stops.get(cid, []) + live.stops.get(cid, [])
             records.session_days[cid] = rolled.done.get(cid, set()) | live.done.get(cid, set())
         records.clients = [c.client_id for c in found]
-        _newest(conn, ids, records, since)
-        _screens(conn, ids, records)
+        _newest(conn, records, since)
+        _screens(conn, records)
         for cleared in conn.execute(
             sa.select(clearances.c.person_id, clearances.c.cleared_on, clearances.c.recorded_at)
-            .where(clearances.c.person_id.in_(ids))
+            .where(_among(conn, clearances.c.person_id, records.clients))
             .order_by(clearances.c.recorded_at, clearances.c.id)
         ):
             records.clearances[cleared.person_id].append(
@@ -427,7 +429,7 @@ def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], 
                 users.c.email,
             )
             .outerjoin(users, users.c.id == alert_acks.c.acknowledged_by)
-            .where(alert_acks.c.person_id.in_(ids))
+            .where(_among(conn, alert_acks.c.person_id, records.clients))
         ):
             records.acks[ack.person_id].append(
                 Acked(ack.kind, ack.since, ack.name or ack.email, aware(ack.acknowledged_at))
@@ -435,26 +437,58 @@ def read(store: Store, ids: sa.Select[Any], since: date) -> tuple[list[Client], 
     return found, records
 
 
-def _newest(conn: sa.Connection, ids: sa.Select[Any], records: Records, since: date) -> None:
+def _newest(conn: sa.Connection, records: Records, since: date) -> None:
     """Each client's newest day with a session done and newest morning check-in, however long
-    ago (one statement, whether or not anyone is idle).
+    ago (one statement at most, and none when nobody is idle).
 
-    The newest session is the newest of the days already read from ``since`` on; for the
-    clients with none there, a walk back along the (person, date) indexes from ``since`` that
-    stops at the first hit."""
+    Both are the newest of the days already read from ``since`` on, when there are any there
+    (a morning check-in always holds its pain: ``services.checkins``). Only for the clients
+    with none does the database walk back along the (person, date) indexes, stopping at the
+    first hit: a caseload whose clients are all active sends nothing."""
     for person_id, days in records.session_days.items():
         if days:
             records.last_session[person_id] = max(days)
+    for person_id, mornings in records.mornings.items():
+        if mornings:
+            newest = max(mornings)
+            records.last_morning[person_id] = (newest, mornings[newest])
     idle = sorted(set(records.clients) - set(records.last_session))
-    client = ids.subquery()
+    unreported = sorted(set(records.clients) - set(records.last_morning))
+    day, number = sa.literal(None, sa.Date), sa.literal(None, sa.Integer)
+    walks: list[sa.Select[Any]] = []
+    if idle:  # each walk a branch of its own over its own clients: the planner counts its cost
+        client = _rows_of(conn, idle)  # for those rows only (a cost counted for every client
+        walks.append(sa.select(client.c.person_id, *_last_sessions(client, since), day, number))
+    if unreported:  # can pass PostgreSQL's JIT threshold)
+        client = _rows_of(conn, unreported)
+        walks.append(sa.select(client.c.person_id, day, day, day, *_last_morning(client)))
+    if not walks:
+        return
+    for person_id, *older, morning, value in conn.execute(sa.union_all(*walks)):
+        found = [day for day in older if day is not None]
+        if found:
+            records.last_session[person_id] = max(found)
+        if value is not None:
+            records.last_morning[person_id] = (morning, value)
+
+
+def _rows_of(conn: sa.Connection, client_ids: list[int]) -> sa.Subquery:
+    """``client_ids`` as rows of one column, ``person_id``: on PostgreSQL an array parameter
+    unnested (its text the same however many there are), on SQLite the people with those
+    ids."""
+    if conn.dialect.name == "postgresql":
+        ids = sa.literal(client_ids, postgresql.ARRAY(sa.Integer))
+        return sa.select(sa.func.unnest(ids).label("person_id")).subquery()
+    return sa.select(people.c.id.label("person_id")).where(people.c.id.in_(client_ids)).subquery()
+
+
+def _last_sessions(client: sa.Subquery, since: date) -> list[sa.ScalarSelect[Any]]:
+    """A client's newest day before ``since`` with a work step done, with a session check-in
+    and with a rating: the newest of the three is their last session (``core.done``)."""
     person = client.c.person_id
     played = (
         sa.select(sessions.c.on_date)
-        .where(
-            sessions.c.person_id == person,
-            sessions.c.on_date < since,
-            _work_done(),
-        )
+        .where(sessions.c.person_id == person, sessions.c.on_date < since, _work_done())
         .order_by(sessions.c.on_date.desc())
         .limit(1)
         .scalar_subquery()
@@ -469,6 +503,12 @@ def _newest(conn: sa.Connection, ids: sa.Select[Any], records: Records, since: d
         .scalar_subquery()
         for kind in SESSION_KINDS
     ]
+    return [played, *logged]
+
+
+def _last_morning(client: sa.Subquery) -> tuple[sa.ScalarSelect[Any], sa.ScalarSelect[Any]]:
+    """A client's newest morning check-in, however old: its day and its pain."""
+    person = client.c.person_id
     earlier = checkins.alias("earlier")
     newest = (
         sa.select(sa.func.max(earlier.c.on_date))
@@ -486,25 +526,18 @@ def _newest(conn: sa.Connection, ids: sa.Select[Any], records: Records, since: d
         )
         .scalar_subquery()
     )
-    day, number = sa.literal(None, sa.Date), sa.literal(None, sa.Integer)
-    walked = sa.select(person, played, *logged, day, number).where(_among(conn, person, idle))
-    # the idle clients' walks in a branch of their own: the planner counts their cost for
-    # those few rows only (a cost counted for every client can pass PostgreSQL's JIT threshold)
-    mornings = sa.select(person, day, day, day, newest, pain)
-    for person_id, *older, morning, value in conn.execute(sa.union_all(walked, mornings)):
-        found = [day for day in older if day is not None]
-        if found:
-            records.last_session[person_id] = max(found)
-        if value is not None:
-            records.last_morning[person_id] = (morning, value)
+    return newest, pain
 
 
-def _screens(conn: sa.Connection, ids: sa.Select[Any], records: Records) -> None:
+def _screens(conn: sa.Connection, records: Records) -> None:
     """The "yes" answers of every screen, grouped into runs (a "no" changes no verdict)."""
     runs: dict[str, ScreenRun] = {}
     for row in conn.execute(
         sa.select(screen_answers)
-        .where(screen_answers.c.person_id.in_(ids), screen_answers.c.answer.is_(True))
+        .where(
+            _among(conn, screen_answers.c.person_id, records.clients),
+            screen_answers.c.answer.is_(True),
+        )
         .order_by(screen_answers.c.answered_at, screen_answers.c.id)
     ):
         run = runs.get(row.screen_id)
