@@ -14,6 +14,7 @@ from supple.core.outcomes import (
     parse_psfs,
     review,
     review_due,
+    span,
     sparkline,
     window,
 )
@@ -160,4 +161,18 @@ def test_a_window_counts_the_sessions_done_over_the_scheduled_days_planned_by_th
     first: date, last: date, done: set[date], expected: tuple[int, int]
 ) -> None:
     assert window(first, last, ON, WEEK, done) == expected
-    assert window(first, last, ON, sorted(WEEK), done) == expected  # any iterable of days
+    assert window(first, last, ON, sorted(WEEK), done) == expected  # any container of days
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        pytest.param(_day(2), ON, (_day(2), _day(1), ON), id="both ends and the days between"),
+        pytest.param(ON, ON, (ON,), id="one day"),
+        pytest.param(ON, _day(1), (), id="a span that ends before it starts is empty"),
+    ],
+)  # fmt: skip
+def test_a_span_holds_every_day_from_its_first_to_its_last(
+    first: date, last: date, expected: tuple[date, ...]
+) -> None:
+    assert span(first, last) == expected

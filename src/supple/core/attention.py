@@ -22,7 +22,7 @@ from functools import partial
 from typing import Literal
 
 from supple.core.adapt import PAUSE_DAYS, morning_alarm, weekly_rise
-from supple.core.outcomes import window
+from supple.core.outcomes import span, window
 from supple.core.pain import must_stop
 from supple.core.safety import Clearing, Screening, pain_settled, uncleared, verdict
 
@@ -43,7 +43,7 @@ INACTIVE_DAYS = 3  # whole days without a session before today
 RECENT_DAYS = 14  # a stop for pain stays in the queue this long unless acknowledged
 LOOKBACK_DAYS = 40  # the records the rules read, before today (30-day adherence + rule 4)
 _DAY = timedelta(days=1)
-_WEEK = tuple(timedelta(days=i) for i in range(7))  # a week back from its last day
+_SIX_DAYS = timedelta(days=6)  # a week's first day from its last
 
 
 @dataclass(frozen=True)
@@ -230,9 +230,8 @@ def _week_rise(record: Record, end: date) -> tuple[float, float] | None:
     before's, when at least 1 point higher."""
 
     def pains(last: date) -> list[int]:
-        return [
-            p for d in (last - back for back in _WEEK) if (p := record.mornings.get(d)) is not None
-        ]
+        days = span(last - _SIX_DAYS, last)
+        return [p for d in days if (p := record.mornings.get(d)) is not None]
 
     return weekly_rise(pains(end), pains(end - timedelta(days=7)))
 
@@ -345,4 +344,4 @@ def split(found: Sequence[Flag], acks: Sequence[Ack]) -> tuple[list[Flag], list[
 
 def pain_trend(mornings: Mapping[date, int], today: date, days: int = 14) -> list[int | None]:
     """Morning pain over the ``days`` days up to today, oldest first (None: not reported)."""
-    return [mornings.get(today - timedelta(days=days - 1 - i)) for i in range(days)]
+    return [mornings.get(day) for day in span(today - timedelta(days=days - 1), today)]
