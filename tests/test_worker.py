@@ -101,10 +101,17 @@ def test_the_minutes_tick_is_deferred_once_whatever_the_number_of_workers(
 
 
 def test_the_hours_rollup_is_deferred_once_whatever_the_number_of_workers_and_rolls_up(
-    clinic: Clinic,
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from procrastinate.periodic import PeriodicDeferrer
 
+    async def defers_nothing(self: PeriodicDeferrer) -> None:
+        await asyncio.Event().wait()  # until the worker stops it
+
+    # The worker run below would defer the wall clock's own hourly rollup when it starts in
+    # the ten minutes after one fell due (procrastinate's max_delay), and roll up to the real
+    # yesterday: this test defers NOW's itself.
+    monkeypatch.setattr(PeriodicDeferrer, "worker", defers_nothing)
     stamp = int(NOW.timestamp())
 
     async def three_workers_defer_the_same_hour() -> None:
