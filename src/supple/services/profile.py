@@ -49,9 +49,15 @@ def program_for(profile: Profile) -> Program:
     return _parsed_plan(profile.plan_yaml, profile.plan_source or "plan")
 
 
-@functools.lru_cache(maxsize=8)
+PLANS_KEPT = 512  # distinct plan texts a process keeps parsed, ~27 KiB each with its text
+
+
+@functools.lru_cache(maxsize=PLANS_KEPT)
 def _parsed_plan(text: str, source: str) -> Program:
-    # Keyed by the text itself (Program is frozen, so sharing one parse is safe).
+    # Keyed by the text itself (Program is frozen, so sharing one parse is safe). A clinic's
+    # dashboard asks for every client's plan on each visit: with fewer plans kept than a
+    # caseload holds (templates given to different clients, uploads), each visit parsed them
+    # all again (20 templates among 200 clients: 375 ms instead of 67).
     return planfile.program_from_text(text, source)
 
 
