@@ -20,6 +20,11 @@ last 14 days only; every session keeps its timeline and every check-in), then pr
   (budget ≥ 50 %);
 - ``EXPLAIN (ANALYZE, BUFFERS)`` of the three slowest statements seen during the reads.
 
+Everything after the build runs as the app does in production: through a role that owns
+nothing (made for the run with ``supple clinic grant-app-role``'s function, and dropped after
+it), so row-level security holds every read, every POST and every EXPLAIN, each for the actor
+it ran for.
+
 The database is dropped at the end unless ``--keep``. Exit 1 when a budget is missed.
 """
 
@@ -79,11 +84,16 @@ def throwaway_database(server: str, keep: bool) -> Iterator[str]:
 # --- statements seen, for EXPLAIN -----------------------------------------------------------
 
 
+Seen = tuple[float, Any, tuple[str, Any] | None]  # seconds, parameters, the actor's set_config
+
+
 class Statements:
-    """The slowest run of each distinct statement on an engine, with its parameters."""
+    """The slowest run of each distinct statement on an engine, with its parameters and the
+    actor its transaction was told (row-level security's ``set_config``), so that EXPLAIN runs
+    it as it ran: through the same role, for the same actor."""
 
     def __init__(self, engine: sa.Engine) -> None:
-        self.slowest: dict[str, tuple[float, Any]] = {}
+        self.slowest: dict[str, Seen] = {}
         self.on = False
         sa.event.listen(engine, "before_cursor_execute", self._before)
         sa.event.listen(engine, "after_cursor_execute", self._after)
@@ -92,15 +102,17 @@ class Statements:
         conn.info["bench_t0"] = time.perf_counter()
 
     def _after(self, conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "set_config(" in statement:
+            conn.info["bench_actor"] = (statement, params)
+            return
         if not self.on or not statement.lstrip().upper().startswith("SELECT"):
             return
         elapsed = time.perf_counter() - conn.info.pop("bench_t0", time.perf_counter())
-        if elapsed > self.slowest.get(statement, (0.0, None))[0]:
-            self.slowest[statement] = (elapsed, params)
+        if elapsed > self.slowest.get(statement, (0.0, None, None))[0]:
+            self.slowest[statement] = (elapsed, params, conn.info.get("bench_actor"))
 
-    def top(self, count: int) -> list[tuple[str, float, Any]]:
-        ranked = sorted(self.slowest.items(), key=lambda item: -item[1][0])[:count]
-        return [(statement, seconds, params) for statement, (seconds, params) in ranked]
+    def top(self, count: int) -> list[tuple[str, Seen]]:
+        return sorted(self.slowest.items(), key=lambda item: -item[1][0])[:count]
 
 
 # --- timing the reads -----------------------------------------------------------------------
@@ -127,17 +139,50 @@ def timed(
     return budget is None or p95 <= budget
 
 
-def reads(url: str, clinician_email: str) -> tuple[bool, Statements]:
+@contextmanager
+def app_role(url: str) -> Iterator[str]:
+    """The practice at ``url`` as the app connects to it in production: through a role that owns
+    nothing, so row-level security holds every read (``supple clinic grant-app-role``). A role
+    of this run's own, dropped afterwards (a kept database keeps no trace of it)."""
+    from supple.store import app_role as grants
+    from supple.store.database import open_store
+
+    role = f"supple_bench_{os.getpid()}"
+    owner = open_store(url)
+    try:
+        grants.grant(owner, role)
+        yield sa.engine.make_url(url).set(username=role).render_as_string(hide_password=False)
+    finally:
+        with owner.engine.connect() as conn:  # a pool the reads left open would block the drop
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"
+                ),
+                {"r": role},
+            )
+            conn.commit()
+        with owner.engine.begin() as conn:
+            conn.execute(sa.text(f'DROP OWNED BY "{role}"'))
+            conn.execute(sa.text(f'DROP ROLE "{role}"'))
+        owner.dispose()
+
+
+def reads(url: str, served: str, clinician_email: str) -> tuple[bool, Statements]:
+    """The reads' budgets, timed through the app's own role (``served``, from ``app_role``):
+    each request's actor is set per transaction and the policies hold every table, as when
+    served; who is who is looked up as the owner (``url``)."""
     from supple.services import Scope, caseload, progress_report
     from supple.services.scope import Actor
     from supple.store import accounts
     from supple.store.database import open_store
 
-    store = open_store(url)
+    owner = open_store(url)  # who is who: looked up as the owner, outside any actor's scope
+    clinician = accounts.require_user(owner, clinician_email)
+    admin = next(u for u in accounts.list_users(owner) if u.role.value == "admin")
+    admin_user = accounts.require_user(owner, admin.email)
+    owner.dispose()
+    store = open_store(served, migration_url=url)
     seen = Statements(store.engine)
-    clinician = accounts.require_user(store, clinician_email)
-    admin = next(u for u in accounts.list_users(store) if u.role.value == "admin")
-    admin_user = accounts.require_user(store, admin.email)
 
     def dashboard(actor: Actor) -> Callable[[], object]:
         def run() -> object:
@@ -148,12 +193,12 @@ def reads(url: str, clinician_email: str) -> tuple[bool, Statements]:
 
         return run
 
-    with store.read() as conn:
+    with sa.create_engine(url).connect() as conn:  # the caseload's sizes, as the owner
         sizes = conn.execute(
             sa.text(
-                "SELECT s.person_id, count(*) FROM sessions s JOIN client_clinicians c "
-                "ON c.person_id = s.person_id WHERE c.clinician_id = :id "
-                "GROUP BY s.person_id ORDER BY 2"
+                "SELECT s.person_id, count(*), u.id FROM sessions s JOIN client_clinicians c "
+                "ON c.person_id = s.person_id JOIN users u ON u.person_id = s.person_id "
+                "WHERE c.clinician_id = :id GROUP BY s.person_id, u.id ORDER BY 2"
             ),
             {"id": clinician.id},
         ).all()
@@ -163,10 +208,10 @@ def reads(url: str, clinician_email: str) -> tuple[bool, Statements]:
         ).scalar_one()
     typical, busiest = sizes[len(sizes) // 2], sizes[-1]
 
-    def progress(person: int) -> Callable[[], object]:
-        def run() -> object:
+    def progress(person: int, user: int) -> Callable[[], object]:
+        def run() -> object:  # the client reading their own, as they do signed in
             with store.pinned() as view:
-                scope = Scope(view, Actor("person", person), person)
+                scope = Scope(view, Actor("client", user, person), person)
                 return progress_report.progress(scope, services_today(scope))
 
         return run
@@ -176,7 +221,7 @@ def reads(url: str, clinician_email: str) -> tuple[bool, Statements]:
     from supple.web.app import settle_heap
 
     dashboard(Actor("clinician", clinician.id))()
-    progress(busiest[0])()
+    progress(busiest[0], busiest[2])()
     settle_heap()
     ok = True
     seen.on = True
@@ -188,11 +233,13 @@ def reads(url: str, clinician_email: str) -> tuple[bool, Statements]:
         DASHBOARD_BUDGET,
     )
     ok &= timed(
-        f"progress, typical client ({typical[1]} sessions)", progress(typical[0]), REQUESTS,
+        f"progress, typical client ({typical[1]} sessions)", progress(typical[0], typical[2]),
+        REQUESTS,
         PROGRESS_BUDGET,
     )  # fmt: skip
     ok &= timed(
-        f"progress, busiest client ({busiest[1]} sessions)", progress(busiest[0]), REQUESTS,
+        f"progress, busiest client ({busiest[1]} sessions)", progress(busiest[0], busiest[2]),
+        REQUESTS,
         PROGRESS_BUDGET,
     )  # fmt: skip
     boss = Actor("admin", admin_user.id)
@@ -252,16 +299,23 @@ def services_today(scope: Any) -> Any:
     return today(scope)
 
 
-def explain(url: str, seen: Statements) -> None:
-    engine = sa.create_engine(url)
-    print("\nEXPLAIN (ANALYZE, BUFFERS) of the three slowest statements seen:")
-    with engine.connect() as conn:
-        for rank, (statement, seconds, params) in enumerate(seen.top(3), start=1):
-            print(f"\n[{rank}] slowest run {seconds * 1000:.1f} ms:\n{statement.strip()}")
-            print(f"    parameters: {_short(params)}")
+def explain(served: str, seen: Statements) -> None:
+    """EXPLAIN each of the slowest statements through the app's role, in a transaction told the
+    actor it ran for: the plan has the row-level policies in it, as served."""
+    engine = sa.create_engine(served)
+    print("\nEXPLAIN (ANALYZE, BUFFERS) of the three slowest statements seen (as the app's role):")
+    for rank, (statement, (seconds, params, actor)) in enumerate(seen.top(3), start=1):
+        print(f"\n[{rank}] slowest run {seconds * 1000:.1f} ms:\n{statement.strip()}")
+        print(f"    parameters: {_short(params)}")
+        if actor is not None:
+            print(f"    actor: {_short(actor[1])}")
+        with engine.connect() as conn:
+            if actor is not None:
+                conn.exec_driver_sql(*actor)
             plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
             for (line,) in plan:
                 print(f"    {line}")
+            conn.rollback()
     engine.dispose()
 
 
@@ -419,7 +473,7 @@ def _measure(
     return result
 
 
-def posts(url: str) -> bool:
+def posts(url: str, served: str) -> bool:
     """Event POSTs through the clinic app against the bare insert, 4 workers each. The clinic
     app always runs on ``supple serve``'s HTTP protocol (``cli.commands_web._http_protocol``:
     httptools with TCP_NODELAY per connection); the bare app first as uvicorn runs it by
@@ -436,7 +490,8 @@ def posts(url: str) -> bool:
             )
         )
     env = {
-        "SUPPLE_DATABASE_URL": url,
+        "SUPPLE_DATABASE_URL": served,  # the app's role, as served (the owner migrates)
+        "SUPPLE_MIGRATION_DATABASE_URL": url,
         "SUPPLE_CLINIC": "1",
         "SUPPLE_SECRET_KEY": uuid.uuid4().hex * 2,
         "BENCH_BARE_DSN": url.replace("postgresql+psycopg://", "postgresql://"),
@@ -621,13 +676,23 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     with throwaway_database(args.server, args.keep) as url:
         build(url, args.clinicians, args.clients, args.days, args.seed)
-        ok, seen = reads(url, MEASURED_CLINICIAN)
-        if not args.no_posts:
-            ok &= posts(url)
-        rollup_night(url)
-        explain(url, seen)
+        ok = measure(url, with_posts=not args.no_posts)
     print(f"\nWhole run: {time.perf_counter() - t0:.0f} s")
     return 0 if ok else 1
+
+
+def measure(url: str, with_posts: bool) -> bool:
+    """Every figure after the build: the reads and the POST load through the app's role, the
+    nightly rollup (the worker's, as the owner) and EXPLAIN."""
+    with app_role(url) as served:
+        print(f"\nThe app connects as {sa.engine.make_url(served).username}, a role that owns "
+              "nothing: row-level security holds its every read and write.")  # fmt: skip
+        ok, seen = reads(url, served, MEASURED_CLINICIAN)
+        if with_posts:
+            ok &= posts(url, served)
+        rollup_night(url)
+        explain(served, seen)
+    return ok
 
 
 def measure_kept(args: argparse.Namespace) -> int:
@@ -639,13 +704,9 @@ def measure_kept(args: argparse.Namespace) -> int:
     open_store(url).dispose()  # brings the schema to this code's head
     print(f"Kept practice {args.database}, migrated in {time.perf_counter() - t0:.1f} s")
     if args.posts_only:
-        return 0 if posts(url) else 1
-    ok, seen = reads(url, MEASURED_CLINICIAN)
-    if not args.no_posts:
-        ok &= posts(url)
-    rollup_night(url)
-    explain(url, seen)
-    return 0 if ok else 1
+        with app_role(url) as served:
+            return 0 if posts(url, served) else 1
+    return 0 if measure(url, with_posts=not args.no_posts) else 1
 
 
 if __name__ == "__main__":
