@@ -139,36 +139,8 @@ def timed(
     return budget is None or p95 <= budget
 
 
-@contextmanager
-def app_role(url: str) -> Iterator[str]:
-    """The practice at ``url`` as the app connects to it in production: through a role that owns
-    nothing, so row-level security holds every read (``supple clinic grant-app-role``). A role
-    of this run's own, dropped afterwards (a kept database keeps no trace of it)."""
-    from supple.store import app_role as grants
-    from supple.store.database import open_store
-
-    role = f"supple_bench_{os.getpid()}"
-    owner = open_store(url)
-    try:
-        grants.grant(owner, role)
-        yield sa.engine.make_url(url).set(username=role).render_as_string(hide_password=False)
-    finally:
-        with owner.engine.connect() as conn:  # a pool the reads left open would block the drop
-            conn.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"
-                ),
-                {"r": role},
-            )
-            conn.commit()
-        with owner.engine.begin() as conn:
-            conn.execute(sa.text(f'DROP OWNED BY "{role}"'))
-            conn.execute(sa.text(f'DROP ROLE "{role}"'))
-        owner.dispose()
-
-
 def reads(url: str, served: str, clinician_email: str) -> tuple[bool, Statements]:
-    """The reads' budgets, timed through the app's own role (``served``, from ``app_role``):
+    """The reads' budgets, timed through the app's own role (``served``, ``app_role_url``):
     each request's actor is set per transaction and the policies hold every table, as when
     served; who is who is looked up as the owner (``url``)."""
     from supple.services import Scope, caseload, progress_report
@@ -180,20 +152,7 @@ def reads(url: str, served: str, clinician_email: str) -> tuple[bool, Statements
     clinician = accounts.require_user(owner, clinician_email)
     admin = next(u for u in accounts.list_users(owner) if u.role.value == "admin")
     admin_user = accounts.require_user(owner, admin.email)
-    owner.dispose()
-    store = open_store(served, migration_url=url)
-    seen = Statements(store.engine)
-
-    def dashboard(actor: Actor) -> Callable[[], object]:
-        def run() -> object:
-            with store.pinned() as view:
-                scope = Scope(view, actor, None)
-                rows = caseload.caseload(scope)
-                return caseload.caseload_json(rows), caseload.queue(rows)
-
-        return run
-
-    with sa.create_engine(url).connect() as conn:  # the caseload's sizes, as the owner
+    with owner.read() as conn:
         sizes = conn.execute(
             sa.text(
                 "SELECT s.person_id, count(*), u.id FROM sessions s JOIN client_clinicians c "
@@ -206,7 +165,19 @@ def reads(url: str, served: str, clinician_email: str) -> tuple[bool, Statements
             sa.text("SELECT count(*) FROM client_clinicians WHERE clinician_id = :id"),
             {"id": clinician.id},
         ).scalar_one()
+    owner.dispose()
     typical, busiest = sizes[len(sizes) // 2], sizes[-1]
+    store = open_store(served)  # the schema is at head: app_role_url migrated it as the owner
+    seen = Statements(store.engine)
+
+    def dashboard(actor: Actor) -> Callable[[], object]:
+        def run() -> object:
+            with store.pinned() as view:
+                scope = Scope(view, actor, None)
+                rows = caseload.caseload(scope)
+                return caseload.caseload_json(rows), caseload.queue(rows)
+
+        return run
 
     def progress(person: int, user: int) -> Callable[[], object]:
         def run() -> object:  # the client reading their own, as they do signed in
@@ -684,7 +655,9 @@ def main(argv: list[str] | None = None) -> int:
 def measure(url: str, with_posts: bool) -> bool:
     """Every figure after the build: the reads and the POST load through the app's role, the
     nightly rollup (the worker's, as the owner) and EXPLAIN."""
-    with app_role(url) as served:
+    from tests.app_role import app_role_url
+
+    with app_role_url(url) as served:
         print(f"\nThe app connects as {sa.engine.make_url(served).username}, a role that owns "
               "nothing: row-level security holds its every read and write.")  # fmt: skip
         ok, seen = reads(url, served, MEASURED_CLINICIAN)
@@ -704,7 +677,9 @@ def measure_kept(args: argparse.Namespace) -> int:
     open_store(url).dispose()  # brings the schema to this code's head
     print(f"Kept practice {args.database}, migrated in {time.perf_counter() - t0:.1f} s")
     if args.posts_only:
-        with app_role(url) as served:
+        from tests.app_role import app_role_url
+
+        with app_role_url(url) as served:
             return 0 if posts(url, served) else 1
     return 0 if measure(url, with_posts=not args.no_posts) else 1
 

@@ -3,7 +3,8 @@ store function, with a name of its own per use, and dropped afterwards.
 
 The tests otherwise connect as ``postgres``, a superuser, whom row-level security never holds;
 a clinic served through this role is held by it like the real app. ``SUPPLE_TEST_APP_ROLE=1``
-serves every ``clinic_world`` this way.
+serves every ``clinic_world`` this way, and ``bench/clinic_scale.py`` times its budgets
+through one.
 """
 
 from __future__ import annotations

@@ -454,12 +454,14 @@ def _newest(conn: sa.Connection, records: Records, since: date) -> None:
             records.last_morning[person_id] = (newest, mornings[newest])
     idle = sorted(set(records.clients) - set(records.last_session))
     unreported = sorted(set(records.clients) - set(records.last_morning))
+    # Each walk is a branch of its own over its own clients: the planner counts its cost for
+    # those rows only (a cost counted for every client can pass PostgreSQL's JIT threshold).
     day, number = sa.literal(None, sa.Date), sa.literal(None, sa.Integer)
     walks: list[sa.Select[Any]] = []
-    if idle:  # each walk a branch of its own over its own clients: the planner counts its cost
-        client = _rows_of(conn, idle)  # for those rows only (a cost counted for every client
+    if idle:
+        client = _rows_of(conn, idle)
         walks.append(sa.select(client.c.person_id, *_last_sessions(client, since), day, number))
-    if unreported:  # can pass PostgreSQL's JIT threshold)
+    if unreported:
         client = _rows_of(conn, unreported)
         walks.append(sa.select(client.c.person_id, day, day, day, *_last_morning(client)))
     if not walks:
@@ -473,13 +475,9 @@ def _newest(conn: sa.Connection, records: Records, since: date) -> None:
 
 
 def _rows_of(conn: sa.Connection, client_ids: list[int]) -> sa.Subquery:
-    """``client_ids`` as rows of one column, ``person_id``: on PostgreSQL an array parameter
-    unnested (its text the same however many there are), on SQLite the people with those
-    ids."""
-    if conn.dialect.name == "postgresql":
-        ids = sa.literal(client_ids, postgresql.ARRAY(sa.Integer))
-        return sa.select(sa.func.unnest(ids).label("person_id")).subquery()
-    return sa.select(people.c.id.label("person_id")).where(people.c.id.in_(client_ids)).subquery()
+    """``client_ids`` as rows of one column, ``person_id``: the people with those ids."""
+    person = people.c.id
+    return sa.select(person.label("person_id")).where(_among(conn, person, client_ids)).subquery()
 
 
 def _last_sessions(client: sa.Subquery, since: date) -> list[sa.ScalarSelect[Any]]:

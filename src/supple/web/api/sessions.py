@@ -140,22 +140,16 @@ async def post_event(request: Request) -> Response:
     store's one writer, which commits a burst of events in one transaction. A post with an API
     token in a clinic first goes as one statement that checks the token too (``_by_token``).
     """
-    try:
-        body: NewEvent | None = NewEvent.model_validate_json(await request.body())
-        invalid = None
-    except ValidationError as exc:
-        body, invalid = None, exc
+    body = _parsed(await request.body())
     deferred = deferred_bearer(request.scope)
     if deferred is not None:  # the token is asked about before the body's faults are told
-        if body is not None and await _by_token(request, deferred, body):
+        if isinstance(body, NewEvent) and await _by_token(request, deferred, body):
             return _answer(body.id, True)
         refusal = await deferred.sign_in()
         if refusal is not None:
             return refusal
-    if body is None:
-        assert invalid is not None
-        errors = invalid.errors(include_url=False, include_context=False)
-        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors])
+    if not isinstance(body, NewEvent):
+        raise body
     scope = await request_scope(request)
     write = sessions.posted_event(
         scope,
@@ -167,6 +161,15 @@ async def post_event(request: Request) -> Response:
         at=body.at,
     )
     return _answer(body.id, await sessions.record_posted(scope, write))
+
+
+def _parsed(raw: bytes) -> NewEvent | RequestValidationError:
+    """The posted event, or the 422 its faults make (each located in the body)."""
+    try:
+        return NewEvent.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False)
+        return RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors])
 
 
 async def _by_token(request: Request, deferred: DeferredBearer, body: NewEvent) -> bool:
